@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { listEvents } from '../../../domain/events/present-event.js';
+import { defineEndpoint } from '../../../http/endpoint.js';
+import { applyExpand } from '../../../http/expand.js';
+import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
+import { listParams, zCreatedFilter, zId, zText } from '../../../http/params.js';
+import { eventSchema } from './schema.js';
+
+const zType = zText(100, { min: 1 }).regex(/^[a-z_.]+$/, { error: 'is not an event type' });
+
+export const listEventsQuery = z.strictObject({
+  ...listParams,
+  type: zType.optional(),
+  types: z.array(zType).min(1).max(20).optional(),
+  created: zCreatedFilter().optional(),
+  payment_intent: zId('pi').optional(),
+});
+
+export const listEventsEndpoint = defineEndpoint({
+  method: 'GET',
+  paths: ['/v1/events'],
+  summary: 'List events, newest first (filters: type, types[], created, payment_intent)',
+  tags: ['Events'],
+  query: listEventsQuery,
+  response: listSchema(eventSchema),
+  handler: async ({ deps, actor, db, query, path }) => {
+    await applyExpand([], query.expand, {}, { list: true });
+    const types = query.types ?? (query.type !== undefined ? [query.type] : undefined);
+    const page = await listEvents(
+      { deps, actor, db },
+      { types, paymentIntent: query.payment_intent, created: createdFilters(query.created) },
+      pageRequest(query),
+    );
+    return listEnvelope(page, path);
+  },
+});

@@ -1,0 +1,178 @@
+import fastifySwagger from '@fastify/swagger';
+import Fastify, {
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { endpoints } from './api/v1/index.js';
+import { merchantNow, type Deps } from './domain/context.js';
+import { keyFromAuthorization } from './http/auth.js';
+import { BODY_LIMIT_BYTES, INVALID_QUERY, parseQueryString, registerBodyParsers } from './http/body.js';
+import { registerEndpoint } from './http/endpoint.js';
+import { RATE_LIMITS, rateHeaders, rateLimitError } from './http/rate-limit.js';
+import { createRuntime, type Runtime } from './http/runtime.js';
+import { CURRENT_API_VERSION, isSupportedApiVersion } from './lib/api-versions.js';
+import { AppError, errorBody } from './lib/errors.js';
+import { randomBase62 } from './lib/ids.js';
+
+export interface App {
+  app: FastifyInstance;
+  runtime: Runtime;
+}
+
+/** Builds the HTTP application: parsers, the edge hooks, every endpoint and one error handler. */
+export async function buildApp(deps: Deps): Promise<App> {
+  const runtime = createRuntime(deps);
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => `req_${randomBase62(16)}`,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    routerOptions: {
+      querystringParser: (s: string) => parseQueryString(s),
+      ignoreTrailingSlash: true,
+      maxParamLength: 300,
+    },
+    return503OnClosing: true,
+  });
+
+  // Parameters are validated by the endpoint wrapper (its errors name `param`); Fastify only carries the schemas
+  // for the OpenAPI document, and responses are already-rendered JSON text.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => (typeof data === 'string' ? data : JSON.stringify(data)));
+  registerBodyParsers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Railyard — Fluveo-compatible payments API',
+        version: CURRENT_API_VERSION,
+        description: 'Self-hosted implementation of the Fluveo API. Authenticate with HTTP Basic (key as username, empty password) or a Bearer token.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic' },
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Request-Id', request.id);
+    const auth = request.routeOptions.config.auth ?? 'none';
+    if (auth === 'none') return;
+    await authenticate(runtime, request, reply, auth);
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) {
+      request.log.error({ err, request_id: request.id }, 'request failed');
+    }
+    if (!reply.hasHeader('X-API-Version')) reply.header('X-API-Version', request.actor?.apiVersion ?? CURRENT_API_VERSION);
+    for (const [k, v] of Object.entries(appError.headers ?? {})) reply.header(k, v);
+    return reply.code(appError.status).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(appError)));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const e = new AppError('url_invalid', `Unrecognized request URL (${request.method}: ${path.slice(0, 200)}).`);
+    reply.header('X-API-Version', CURRENT_API_VERSION);
+    return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(e)));
+  });
+
+  app.get('/', { schema: { hide: true } }, () => ({
+    object: 'railyard',
+    description: 'Railyard: a self-hosted Fluveo-compatible payments API.',
+    api_version: CURRENT_API_VERSION,
+    openapi: '/openapi.json',
+  }));
+  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await deps.store.db.selectFrom('merchants').select('id').limit(1).execute();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  for (const e of endpoints) registerEndpoint(app, runtime, e);
+  await app.ready();
+  return { app, runtime };
+}
+
+async function authenticate(
+  runtime: Runtime,
+  request: FastifyRequest,
+  reply: { header(k: string, v: string): unknown },
+  auth: 'secret' | 'client',
+): Promise<void> {
+  const { deps } = runtime;
+  const nowMs = deps.clock.nowMs();
+  let principal;
+  try {
+    const key = keyFromAuthorization(request.headers.authorization);
+    principal = await runtime.keys.resolve(key, nowMs, Math.floor(nowMs / 1000));
+  } catch (err) {
+    if (deps.config.rateLimits) {
+      const d = runtime.rateLimiter.take(`ip:${request.ip}`, RATE_LIMITS.unauthenticated, nowMs);
+      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+      if (!d.allowed) throw rateLimitError(d);
+    }
+    throw err;
+  }
+  if (auth === 'secret' && principal.keyType !== 'secret') {
+    throw new AppError(
+      'secret_key_required',
+      'This API call needs a secret key (sk_test_… or sk_live_…); publishable keys only work for client-side checkout calls.',
+    );
+  }
+  const { merchant, livemode } = principal;
+  const requested = request.headers['x-api-version'];
+  reply.header('X-API-Version', merchant.default_api_version);
+  let apiVersion = merchant.default_api_version;
+  if (requested !== undefined) {
+    if (typeof requested !== 'string' || !isSupportedApiVersion(requested)) {
+      throw new AppError('parameter_invalid', `Unknown API version. Supported: ${CURRENT_API_VERSION}.`, {
+        param: 'X-API-Version',
+      });
+    }
+    apiVersion = requested;
+    reply.header('X-API-Version', apiVersion);
+  }
+  if (deps.config.rateLimits) {
+    const tier = request.routeOptions.config.rateLimit ?? 'default';
+    const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, RATE_LIMITS[tier], nowMs);
+    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+    if (!d.allowed) throw rateLimitError(d);
+  }
+  if ((request.query as Record<symbol, unknown> | undefined)?.[INVALID_QUERY]) {
+    throw new AppError('parameter_invalid', 'The query string could not be parsed: it is nested too deeply or has too many parameters.');
+  }
+  request.actor = {
+    merchant,
+    scope: { merchantId: merchant.id, livemode },
+    apiVersion,
+    now: merchantNow(deps.clock, merchant, livemode),
+  };
+}
+
+function toAppError(err: FastifyError | AppError): AppError {
+  if (err instanceof AppError) return err;
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('body_too_large', `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes.`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('content_type_unsupported', 'Send the body as application/json or application/x-www-form-urlencoded.');
+    default:
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+        return new AppError('body_invalid', 'The request could not be read.');
+      }
+      return new AppError('api_error', 'An unexpected error occurred. It has been logged; retry later.');
+  }
+}

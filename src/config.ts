@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4242),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  IDEMPOTENCY_KEY: z.enum(['required', 'optional']).default('required'),
+  RAILYARD_CLOCK: z.enum(['system']).default('system'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+  JOBS: z.enum(['on', 'off']).default('on'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  publicUrl: string;
+  rateLimits: boolean;
+  idempotencyKeyRequired: boolean;
+  logLevel: string;
+  webhookAllowPrivate: boolean | undefined;
+  jobs: boolean;
+}
+
+/** The only place that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`Invalid environment: ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/railyard.db',
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    rateLimits: e.RATE_LIMITS === 'on',
+    idempotencyKeyRequired: e.IDEMPOTENCY_KEY === 'required',
+    logLevel: e.LOG_LEVEL,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === undefined ? undefined : e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    jobs: e.JOBS === 'on',
+  };
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Scope, } from '../db/objects.js';
+import type { Db, Store } from '../db/store.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from 'pino';
+
+/** What the domain needs from the outside world: storage, time, configuration, logs. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+export interface Merchant {
+  id: string;
+  name: string;
+  default_api_version: string;
+  test_clock_offset_s: number;
+  created: number;
+}
+
+/** Who is acting, in which mode, at what time (the merchant's clock), rendering which API version. */
+export interface Actor {
+  merchant: Merchant;
+  scope: Scope;
+  apiVersion: string;
+  /** Unix seconds on the merchant's clock for this mode (test mode follows the merchant's test clock). */
+  now: number;
+}
+
+/** A domain operation runs against a database handle: the request's transaction for writes. */
+export interface OpContext {
+  deps: Deps;
+  actor: Actor;
+  db: Db;
+}
+
+export function merchantNow(clock: Clock, merchant: Pick<Merchant, 'test_clock_offset_s'>, livemode: boolean): number {
+  return Math.floor(clock.nowMs() / 1000) + (livemode ? 0 : merchant.test_clock_offset_s);
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * Parameter builders shared by every endpoint. Form bodies and query strings carry text, JSON carries typed values;
+ * both become the same parameter tree, so numbers and booleans accept their decimal / "true"|"false" spelling.
+ */
+
+export const zInt = (min: number, max: number) =>
+  z
+    .union([z.number(), z.string().regex(/^-?\d{1,16}$/, 'must be an integer').transform(Number)])
+    .pipe(
+      z
+        .number()
+        .int({ error: 'must be an integer' })
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+
+export const zBool = () =>
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+    error: 'must be a boolean',
+  });
+
+/** A plain string without control characters (tabs and newlines allowed in free text when multiline). */
+export const zText = (max: number, options: { multiline?: boolean; min?: number } = {}) =>
+  z
+    .string({ error: 'must be a string' })
+    .min(options.min ?? 0, { error: `must be at least ${options.min ?? 0} characters` })
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((s) => !(options.multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(s), {
+      error: 'must not contain control characters',
+    });
+
+/** A text field that an update may unset with "" or null. */
+export const zUnsettable = (max: number) => z.union([zText(max), z.null()]);
+
+export const zEmail = () =>
+  zText(512).refine((s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s), { error: 'must be an email address' });
+
+/** Object ids: printable ASCII letters, digits and underscores. */
+export const zId = (prefix?: string) =>
+  z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9_]{1,255}$/, { error: 'is not a valid id' })
+    .refine((s) => !prefix || s.startsWith(`${prefix}_`), { error: `must be an id beginning with '${prefix ?? ''}_'` });
+
+export const METADATA_MAX_KEYS = 50;
+export const METADATA_KEY_MAX = 40;
+export const METADATA_VALUE_MAX = 500;
+
+/** Metadata (decisions.md §9): ≤50 keys, keys ≤40 chars, string values ≤500 chars, `fluveo_` keys reserved. */
+export const zMetadata = () =>
+  z.union([
+    z.literal(''),
+    z.null().transform(() => '' as const),
+    z
+      .record(z.string(), z.unknown())
+      .superRefine((rec, ctx) => {
+        const keys = Object.keys(rec);
+        if (keys.length > METADATA_MAX_KEYS) {
+          ctx.addIssue({ code: 'custom', message: `can have at most ${METADATA_MAX_KEYS} keys` });
+        }
+        for (const key of keys) {
+          const value = rec[key];
+          if (key.length === 0 || key.length > METADATA_KEY_MAX || /[\u0000-\u001f\u007f[\]]/.test(key)) {
+            ctx.addIssue({ code: 'custom', path: [key], message: `keys must be 1 to ${METADATA_KEY_MAX} characters without brackets or control characters` });
+          } else if (key.toLowerCase().startsWith('fluveo_')) {
+            ctx.addIssue({ code: 'custom', path: [key], message: "keys beginning with 'fluveo_' are reserved" });
+          } else if (typeof value !== 'string') {
+            ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
+          } else if (value.length > METADATA_VALUE_MAX) {
+            ctx.addIssue({ code: 'custom', path: [key], message: `values must be at most ${METADATA_VALUE_MAX} characters` });
+          }
+        }
+      })
+      .transform((rec) => rec as Record<string, string>),
+  ]);
+
+export const zAddress = () =>
+  z.strictObject({
+    line1: zUnsettable(200).optional(),
+    line2: zUnsettable(200).optional(),
+    city: zUnsettable(200).optional(),
+    state: zUnsettable(200).optional(),
+    postal_code: zUnsettable(50).optional(),
+    country: z
+      .union([z.string().regex(/^[A-Za-z]{2}$/, { error: 'must be a two-letter country code' }).transform((s) => s.toUpperCase()), z.null()])
+      .optional(),
+  });
+
+/** `expand` as `expand[]=a&expand[]=b`, `expand=a` or a JSON array. */
+export const zExpand = () =>
+  z
+    .union([zText(200), z.array(zText(200)).max(20, { error: 'can list at most 20 fields' })])
+    .transform((v) => (Array.isArray(v) ? v : [v]));
+
+const zCreatedBound = zInt(0, 99_999_999_999);
+
+/** `created` filter: an exact timestamp or any of gt/gte/lt/lte. */
+export const zCreatedFilter = () =>
+  z.union([
+    zCreatedBound,
+    z.strictObject({
+      gt: zCreatedBound.optional(),
+      gte: zCreatedBound.optional(),
+      lt: zCreatedBound.optional(),
+      lte: zCreatedBound.optional(),
+    }),
+  ]);
+
+/** The parameters every list endpoint takes. */
+export const listParams = {
+  limit: zInt(1, 100).optional(),
+  starting_after: zId().optional(),
+  ending_before: zId().optional(),
+  expand: zExpand().optional(),
+};
+
+export const expandParam = { expand: zExpand().optional() };

@@ -1,0 +1,59 @@
+import { AppError } from '../lib/errors.js';
+
+export const RATE_LIMITS = {
+  /** Per merchant and mode. */
+  default: 1_500,
+  /** Per merchant and mode on /v1/api_keys. */
+  sensitive: 10,
+  /** Per client IP for requests that do not authenticate. */
+  unauthenticated: 100,
+} as const;
+
+const WINDOW_MS = 60_000;
+
+export interface RateDecision {
+  limit: number;
+  remaining: number;
+  retryAfterS: number;
+  allowed: boolean;
+}
+
+/**
+ * Fixed one-minute windows counted in this process. On several nodes each node counts its own share, so the
+ * effective limit is per node; documented in docs/decisions.md.
+ */
+export class RateLimiter {
+  private counters = new Map<string, { window: number; count: number }>();
+  private currentWindow = 0;
+
+  take(bucket: string, limit: number, nowMs: number): RateDecision {
+    const window = Math.floor(nowMs / WINDOW_MS);
+    if (window !== this.currentWindow) {
+      this.counters.clear();
+      this.currentWindow = window;
+    }
+    let c = this.counters.get(bucket);
+    if (!c) {
+      c = { window, count: 0 };
+      this.counters.set(bucket, c);
+    }
+    c.count += 1;
+    const allowed = c.count <= limit;
+    return {
+      limit,
+      remaining: Math.max(0, limit - c.count),
+      retryAfterS: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - nowMs) / 1000)),
+      allowed,
+    };
+  }
+}
+
+export function rateHeaders(d: RateDecision): Record<string, string> {
+  return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining) };
+}
+
+export function rateLimitError(d: RateDecision): AppError {
+  return new AppError('rate_limit', 'Too many requests. Retry after the time given in Retry-After.', {
+    headers: { 'Retry-After': String(d.retryAfterS) },
+  });
+}

@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import { AppError } from '../lib/errors.js';
+
+/** `['address', 'line1']` → `address[line1]`; `['line_items', 0, 'price']` → `line_items[0][price]`. */
+export function paramName(path: readonly PropertyKey[]): string {
+  const [head, ...rest] = path.map(String);
+  return (head ?? '') + rest.map((p) => `[${p}]`).join('');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/**
+ * Parses input with the schema; the first problem becomes the documented error: an unknown parameter →
+ * `parameter_unknown`, an absent required one → `parameter_missing`, anything else → `parameter_invalid`,
+ * each naming `param` in bracket notation.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, input: unknown, prefix: PropertyKey[] = []): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown && unknown.code === 'unrecognized_keys') {
+    const name = paramName([...prefix, ...unknown.path, unknown.keys[0] ?? '']);
+    throw new AppError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
+  }
+  const missing = issues.find((i) => i.code === 'invalid_type' && valueAt(input, i.path) === undefined);
+  if (missing) {
+    const name = paramName([...prefix, ...missing.path]);
+    throw new AppError('parameter_missing', `Missing required param: ${name}.`, { param: name });
+  }
+  const first = deepestIssue(issues[0]);
+  const name = paramName([...prefix, ...first.path]);
+  const message = first.code === 'invalid_union' || first.code === 'invalid_type' ? 'has the wrong type or format' : first.message;
+  throw new AppError('parameter_invalid', `Invalid ${name || 'parameters'}: ${message}.`, { param: name || null });
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Union failures hide the useful message inside their branches: prefer a branch's own check (a refinement, a
+ * bound) over "wrong type" reports, and the deepest path among them.
+ */
+function deepestIssue(issue: Issue | undefined): Issue {
+  if (!issue) return { code: 'custom', path: [], message: 'invalid', input: undefined } as Issue;
+  if (issue.code !== 'invalid_union') return issue;
+  const candidates: Issue[] = [];
+  for (const branch of issue.errors) {
+    for (const inner of branch) candidates.push(deepestIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+  }
+  const generic = new Set(['invalid_type', 'invalid_union', 'invalid_value']);
+  const specific = candidates.filter((c) => !generic.has(c.code));
+  const pool = specific.length ? specific : candidates;
+  pool.sort((a, b) => b.path.length - a.path.length);
+  return pool[0] ?? issue;
+}

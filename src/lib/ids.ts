@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const TIME_CHARS = 9;
+const RANDOM_CHARS = 15;
+
+/** Random base62 text of the given length (rejection sampling: no modulo bias). */
+export function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    const bytes = randomBytes(length * 2);
+    for (const b of bytes) {
+      if (b < 248) out += BASE62[b % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+let lastMicros = 0;
+
+/**
+ * Time-ordered component: microseconds since the epoch, strictly increasing within this process, fixed width.
+ * Two ids made in the same second therefore sort in creation order, which keeps "newest first" lists stable
+ * without a sequence. Across processes the order follows the wall clock only.
+ */
+function timeComponent(): string {
+  let micros = Date.now() * 1000;
+  if (micros <= lastMicros) micros = lastMicros + 1;
+  lastMicros = micros;
+  let s = '';
+  let n = micros;
+  for (let i = 0; i < TIME_CHARS; i++) {
+    s = BASE62[n % 62]! + s;
+    n = Math.floor(n / 62);
+  }
+  return s;
+}
+
+/** A new object id: `prefix_` + 9 time-ordered + 15 random base62 characters. */
+export function newId(prefix: string): string {
+  return `${prefix}_${timeComponent()}${randomBase62(RANDOM_CHARS)}`;
+}
+
+/** Ids we accept as path parameters: printable ASCII without separators, bounded length. */
+export const ID_PATTERN = /^[A-Za-z0-9_]{1,255}$/;
