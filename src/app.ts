@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, {
   LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { endpoints } from './api/v1/index.js';
 import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
@@ -58,6 +58,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   app.addHook('onRequest', async (request, reply) => {

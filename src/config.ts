@@ -11,6 +11,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   JOBS: z.enum(['on', 'off']).default('on'),
+  RAILYARD_SECRETS_KEY: z.string().regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or base64').optional(),
 });
 
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   logLevel: string;
   webhookAllowPrivate: boolean | undefined;
   jobs: boolean;
+  /** Key that encrypts stored webhook signing secrets; unset → a key file under the data directory (docs/webhooks.md). */
+  secretsKey: string | undefined;
 }
 
 /** The only place that reads process.env. */
@@ -43,5 +46,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === undefined ? undefined : e.WEBHOOK_ALLOW_PRIVATE === 'true',
     jobs: e.JOBS === 'on',
+    secretsKey: e.RAILYARD_SECRETS_KEY,
   };
 }

@@ -36,6 +36,16 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
   return engine === 'postgres' ? openPostgres(target, options.poolSize ?? 20) : openSqlite(target);
 }
 
+/** How many queued transactions one SQLite commit may carry (group commit). */
+const SQLITE_MAX_BATCH = 32;
+const SQLITE_STATEMENT_CACHE = 2_000;
+
+interface QueuedTransaction {
+  fn: (tx: Db) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 function openSqlite(path: string): Store {
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -44,22 +54,71 @@ function openSqlite(path: string): Store {
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
+  cachePreparedStatements(database);
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
+
+  // Group commit. better-sqlite3 is synchronous, so every COMMIT's fsync blocks the process. Transactions are
+  // queued and run one after another inside one BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT: a failing one
+  // rolls back to its savepoint and answers at once; the others are answered only after the shared COMMIT is
+  // durable. Nothing is acknowledged before its data is on disk, and one fsync covers a whole batch.
+  const queue: QueuedTransaction[] = [];
+  let draining = false;
+
+  const runBatch = (conn: Db) => async () => {
+    const batch: QueuedTransaction[] = [];
+    const results: unknown[] = [];
+    await sql`begin immediate`.execute(conn);
+    try {
+      while (queue.length > 0 && batch.length < SQLITE_MAX_BATCH) {
+        const item = queue.shift() as QueuedTransaction;
+        await sql`savepoint railyard_tx`.execute(conn);
+        try {
+          const result = await item.fn(conn);
+          await sql`release railyard_tx`.execute(conn);
+          batch.push(item);
+          results.push(result);
+        } catch (err) {
+          await sql`rollback to railyard_tx`.execute(conn);
+          await sql`release railyard_tx`.execute(conn);
+          item.reject(err);
+        }
+      }
+      await sql`commit`.execute(conn);
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]));
+  };
+
+  // better-sqlite3 answers synchronously, so a request can run from its first byte to COMMIT in one stretch of
+  // microtasks. Starting each batch from setImmediate lets every request already readable in this turn of the event
+  // loop join the batch first.
+  const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+  const drain = async () => {
+    try {
+      while (queue.length > 0) {
+        await nextTurn();
+        await db.connection().execute((conn) => runBatch(conn)());
+      }
+    } catch (err) {
+      // BEGIN itself failed (e.g. the database is locked by another process for too long): fail what waits.
+      for (const item of queue.splice(0)) item.reject(err);
+    } finally {
+      draining = false;
+    }
+  };
+
   return {
     engine: 'sqlite',
     db,
-    async withTransaction(fn) {
-      // Kysely's SQLite driver owns one connection behind a mutex, so transactions of this process run one at a
-      // time; BEGIN IMMEDIATE takes the write lock up front so another process cannot interleave a writer.
-      return db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        try {
-          const result = await fn(conn);
-          await sql`commit`.execute(conn);
-          return result;
-        } catch (err) {
-          await sql`rollback`.execute(conn).catch(() => undefined);
-          throw err;
+    withTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolvePromise, rejectPromise) => {
+        queue.push({ fn, resolve: resolvePromise as (v: unknown) => void, reject: rejectPromise });
+        if (!draining) {
+          draining = true;
+          void drain();
         }
       });
     },
@@ -67,6 +126,21 @@ function openSqlite(path: string): Store {
       await db.destroy();
     },
   };
+}
+
+/** Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep them by SQL text. */
+function cachePreparedStatements(database: Database.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, Database.Statement>();
+  database.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      if (cache.size >= SQLITE_STATEMENT_CACHE) cache.clear();
+      stmt = prepare(source);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof database.prepare;
 }
 
 function openPostgres(url: string, poolSize: number): Store {
