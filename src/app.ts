@@ -1,13 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, {
-  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { endpoints } from './api/v1/index.js';
 import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
-import { BODY_LIMIT_BYTES, INVALID_QUERY, parseQueryString, registerBodyParsers } from './http/body.js';
+import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
 import { registerEndpoint } from './http/endpoint.js';
-import { RATE_LIMITS, rateHeaders, rateLimitError } from './http/rate-limit.js';
+import { rateHeaders, rateLimitError } from './http/rate-limit.js';
 import { createRuntime, type Runtime } from './http/runtime.js';
 import { CURRENT_API_VERSION, isSupportedApiVersion } from './lib/api-versions.js';
 import { AppError, errorBody } from './lib/errors.js';
@@ -33,6 +33,32 @@ export async function buildApp(deps: Deps): Promise<App> {
       maxParamLength: 300,
     },
     return503OnClosing: true,
+    // Requests the router cannot take apart (a bad percent-escape, an over-long path segment) still get the envelope.
+    frameworkErrors: (err, request, genericReply) => {
+      const reply = genericReply as unknown as FastifyReply;
+      const e = new AppError('request_malformed', `The request URL could not be read: ${err.code === 'FST_ERR_BAD_URL' ? 'it has a malformed percent-escape' : 'a path segment is too long'}.`);
+      void reply
+        .code(e.status)
+        .header('Request-Id', request.id)
+        .header('X-API-Version', CURRENT_API_VERSION)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(errorBody(e)));
+    },
+    // Requests Node's HTTP parser refuses (control characters in a header, a malformed request line).
+    clientErrorHandler: (err: Error & { code?: string }, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+        const e = new AppError('request_malformed', err.code === 'HPE_HEADER_OVERFLOW'
+          ? 'The request headers are too large.'
+          : 'The HTTP request is malformed (for example a control character in a header).');
+        const body = JSON.stringify(errorBody(e));
+        socket.write(
+          `HTTP/1.1 ${e.status} Bad Request\r\nRequest-Id: req_${randomBase62(16)}\r\nX-API-Version: ${CURRENT_API_VERSION}\r\n` +
+            `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy(err);
+    },
   });
 
   // Parameters are validated by the endpoint wrapper (its errors name `param`); Fastify only carries the schemas
@@ -63,6 +89,7 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Request-Id', request.id);
+    reply.header('X-API-Version', CURRENT_API_VERSION);
     const auth = request.routeOptions.config.auth ?? 'none';
     if (auth === 'none') return;
     await authenticate(runtime, request, reply, auth);
@@ -121,7 +148,7 @@ async function authenticate(
     principal = await runtime.keys.resolve(key, nowMs, Math.floor(nowMs / 1000));
   } catch (err) {
     if (deps.config.rateLimits) {
-      const d = runtime.rateLimiter.take(`ip:${request.ip}`, RATE_LIMITS.unauthenticated, nowMs);
+      const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, nowMs);
       for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
       if (!d.allowed) throw rateLimitError(d);
     }
@@ -134,8 +161,14 @@ async function authenticate(
     );
   }
   const { merchant, livemode } = principal;
-  const requested = request.headers['x-api-version'];
   reply.header('X-API-Version', merchant.default_api_version);
+  if (deps.config.rateLimits) {
+    const tier = request.routeOptions.config.rateLimit ?? 'default';
+    const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, runtime.rateLimits[tier], nowMs);
+    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+    if (!d.allowed) throw rateLimitError(d);
+  }
+  const requested = request.headers['x-api-version'];
   let apiVersion = merchant.default_api_version;
   if (requested !== undefined) {
     if (typeof requested !== 'string' || !isSupportedApiVersion(requested)) {
@@ -146,15 +179,8 @@ async function authenticate(
     apiVersion = requested;
     reply.header('X-API-Version', apiVersion);
   }
-  if (deps.config.rateLimits) {
-    const tier = request.routeOptions.config.rateLimit ?? 'default';
-    const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, RATE_LIMITS[tier], nowMs);
-    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-    if (!d.allowed) throw rateLimitError(d);
-  }
-  if ((request.query as Record<symbol, unknown> | undefined)?.[INVALID_QUERY]) {
-    throw new AppError('parameter_invalid', 'The query string could not be parsed: it is nested too deeply or has too many parameters.');
-  }
+  const badQuery = queryError(request.query);
+  if (badQuery) throw badQuery;
   request.actor = {
     merchant,
     scope: { merchantId: merchant.id, livemode },

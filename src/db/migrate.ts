@@ -1,12 +1,14 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Store } from './store.js';
 import * as m0001 from './migrations/0001_platform.js';
+import * as m0003 from './migrations/0003_payments.js';
 import * as m0004 from './migrations/0004_webhooks.js';
 import * as m0002 from './migrations/0002_catalog.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_platform': m0001,
+  '0003_payments': m0003,
   '0004_webhooks': m0004,
   '0002_catalog': m0002,
 };

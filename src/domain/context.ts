@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import type { Scope, } from '../db/objects.js';
 import type { Db, Store } from '../db/store.js';
 import type { Clock } from '../lib/clock.js';
+import type { ResolveHost } from '../lib/net-policy.js';
+import type { OutboundTransport } from '../lib/outbound-http.js';
 import type { Logger } from 'pino';
 
 /** What the domain needs from the outside world: storage, time, configuration, logs. */
@@ -10,6 +12,10 @@ export interface Deps {
   clock: Clock;
   config: Config;
   logger: Logger;
+  /** Outbound webhook POSTs; default node http (no redirects, bounded body). Tests may inject their own. */
+  webhookTransport?: OutboundTransport;
+  /** Hostname resolution for the webhook SSRF checks; default the system resolver. Tests inject their own. */
+  resolveHost?: ResolveHost;
 }
 
 export interface Merchant {

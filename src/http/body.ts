@@ -1,39 +1,151 @@
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { AppError } from '../lib/errors.js';
+import { paramName } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Bracket syntax limits: deep enough for `line_items[0][price_data][product_data][name]`, no deeper. */
+/** Deep enough for `line_items[0][price_data][product_data][metadata][k]`, no deeper. */
+export const MAX_PARAM_DEPTH = 6;
+/** Elements per array (a checkout takes up to 100 line items). */
+export const MAX_ARRAY_ELEMENTS = 100;
+/** Name=value pairs in one form body or query string. */
+export const MAX_FORM_PARAMETERS = 5_000;
+/** Nesting of a JSON body: far beyond any documented parameter, low enough to keep every walk shallow. */
+const MAX_JSON_DEPTH = 32;
+
 const QS_OPTIONS = {
-  depth: 6,
+  depth: MAX_PARAM_DEPTH,
   strictDepth: true,
-  arrayLimit: 100,
-  parameterLimit: 1000,
+  arrayLimit: MAX_ARRAY_ELEMENTS,
+  parameterLimit: MAX_FORM_PARAMETERS,
   throwOnLimitExceeded: true,
-  allowPrototypes: false,
+  // Null-prototype containers: `toString=1` is kept as a parameter (and refused as unknown) instead of being dropped.
+  plainObjects: true,
+  allowPrototypes: true,
   allowDots: false,
 } as const;
 
-export function parseBracketForm(text: string): Record<string, unknown> {
+/** `name`, `name[]`, `a[b][0][c]`: a name followed by bracket segments, nothing else. */
+const FORM_KEY = /^[^[\]]+(?:\[[^[\]]*\])*$/;
+
+function decodeFormComponent(text: string): string | undefined {
   try {
-    return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
-  } catch (err) {
-    throw new AppError(
-      'body_invalid',
-      `The form body could not be parsed: ${err instanceof RangeError ? 'it is nested too deeply or has too many parameters' : 'it is malformed'}.`,
-    );
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
   }
 }
 
-export const INVALID_QUERY = Symbol('invalid query');
+function shortName(name: string): string {
+  return name.length > 200 ? `${name.slice(0, 200)}…` : name;
+}
 
-/** Query strings use the same bracket syntax; a query that cannot be parsed is reported by the handler. */
-export function parseQueryString(text: string): Record<string | symbol, unknown> {
+/**
+ * Checks what `qs` would otherwise silently reinterpret or drop: malformed percent-encoding, keys outside the bracket
+ * grammar (`[x]`, `a[b`), nesting beyond the limit and the `__proto__` key. Each problem names the parameter.
+ */
+function checkFormPairs(text: string, what: string): void {
+  let pairs = 0;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    if (++pairs > MAX_FORM_PARAMETERS) {
+      throw new AppError('body_invalid', `The ${what} has more than ${MAX_FORM_PARAMETERS} parameters.`);
+    }
+    const eq = pair.indexOf('=');
+    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+    const key = decodeFormComponent(rawKey);
+    if (key === undefined) {
+      throw new AppError('body_invalid', `The ${what} has a parameter name with malformed percent-encoding: ${shortName(rawKey)}.`);
+    }
+    if (!FORM_KEY.test(key)) {
+      throw new AppError(
+        'body_invalid',
+        `The ${what} has a malformed parameter name: ${shortName(key)}. Use name, name[key] or name[] (e.g. metadata[order_id]).`,
+        { param: shortName(key) },
+      );
+    }
+    const segments = key.split('[').length - 1;
+    if (segments > MAX_PARAM_DEPTH) {
+      throw new AppError('body_invalid', `The parameter ${shortName(key)} is nested more than ${MAX_PARAM_DEPTH} levels deep.`, {
+        param: shortName(key),
+      });
+    }
+    if (/(?:^|\[)__proto__(?:\]|$)/.test(key)) {
+      throw new AppError('parameter_unknown', `Received unknown parameter: ${shortName(key)}`, { param: shortName(key) });
+    }
+    if (eq !== -1 && decodeFormComponent(pair.slice(eq + 1)) === undefined) {
+      throw new AppError('body_invalid', `The value of ${shortName(key)} has malformed percent-encoding.`, { param: shortName(key) });
+    }
+  }
+}
+
+function parseForm(text: string, what: string): Record<string, unknown> {
+  checkFormPairs(text, what);
   try {
     return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
-  } catch {
-    return { [INVALID_QUERY]: true };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : '';
+    const reason = msg.startsWith('Array limit')
+      ? `an array has more than ${MAX_ARRAY_ELEMENTS} elements`
+      : msg.startsWith('Parameter limit')
+        ? `it has more than ${MAX_FORM_PARAMETERS} parameters`
+        : msg.includes('depth')
+          ? `it is nested more than ${MAX_PARAM_DEPTH} levels deep`
+          : 'it is malformed';
+    throw new AppError('body_invalid', `The ${what} could not be parsed: ${reason}.`);
+  }
+}
+
+/** A bracket-syntax form body (`metadata[k]=v`, `line_items[0][price]=…`) as a parameter tree; 400 when malformed. */
+export function parseBracketForm(text: string): Record<string, unknown> {
+  return parseForm(text, 'form body');
+}
+
+/** Set on a parsed query string that could not be parsed; holds the error the handler answers with. */
+export const INVALID_QUERY = Symbol('invalid query');
+
+/** Query strings use the same bracket syntax; a query that cannot be parsed is reported once the caller is known. */
+export function parseQueryString(text: string): Record<string | symbol, unknown> {
+  try {
+    return parseForm(text, 'query string');
+  } catch (err) {
+    return { [INVALID_QUERY]: err };
+  }
+}
+
+/** The error recorded by parseQueryString, if any. */
+export function queryError(query: unknown): AppError | undefined {
+  const err = (query as Record<symbol, unknown> | null | undefined)?.[INVALID_QUERY];
+  if (err instanceof AppError) return err;
+  return err ? new AppError('body_invalid', 'The query string could not be parsed.') : undefined;
+}
+
+/**
+ * Refuses what JSON can carry but a parameter tree must not: nesting deeper than MAX_JSON_DEPTH and the key
+ * `__proto__` (which would otherwise vanish or rewrite an object's prototype further on). Iterative, so a deeply
+ * nested body cannot exhaust the stack.
+ */
+function checkJsonTree(root: object): void {
+  const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > MAX_JSON_DEPTH) {
+      throw new AppError('body_invalid', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, String(i)] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const childPath = [...path, key];
+      if (key === '__proto__') {
+        const name = shortName(paramName(childPath));
+        throw new AppError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath });
+    }
   }
 }
 
@@ -51,6 +163,11 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return done(new AppError('body_invalid', 'The request body must be a JSON object.'), undefined);
+    }
+    try {
+      checkJsonTree(value);
+    } catch (err) {
+      return done(err as Error, undefined);
     }
     done(null, value);
   });

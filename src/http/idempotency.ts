@@ -3,6 +3,7 @@ import { modeValue, type Scope } from '../db/objects.js';
 import { isUniqueViolation, type Db, type Store } from '../db/store.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { AppError } from '../lib/errors.js';
+import { sha256Hex } from '../lib/secrets.js';
 
 export const IDEMPOTENCY_TTL_S = 24 * 60 * 60;
 export const IDEMPOTENCY_KEY_MAX = 255;
@@ -33,9 +34,12 @@ export function readIdempotencyKey(raw: string | string[] | undefined, required:
   return raw;
 }
 
-/** Method + path + the parameter tree with every scalar as text, so JSON and form spellings agree. */
+/**
+ * Method + path + the parameter tree with every scalar as text, so JSON and form spellings agree. Stored as a
+ * SHA-256 digest: request parameters may carry card numbers, which must never reach storage.
+ */
 export function fingerprint(method: string, path: string, params: unknown): string {
-  return `${method} ${path} ${canonicalJson(stringifyLeaves(params ?? {}))}`;
+  return sha256Hex(`${method} ${path} ${canonicalJson(stringifyLeaves(params ?? {}))}`);
 }
 
 function stringifyLeaves(v: unknown): unknown {
@@ -74,43 +78,23 @@ export class IdempotencyStore {
     nowS: number,
     work: (tx: Db) => Promise<StoredResponse>,
   ): Promise<Execution> {
-    const existing = await this.lookup(this.store.db, scope, key, nowS);
-    if (existing) return this.replay(existing, print);
+    const postgres = this.store.engine === 'postgres';
+    // On SQLite a read outside the write queue answers replays without waiting for a batch; on PostgreSQL the check
+    // happens inside the transaction, together with the lock, to save round trips.
+    if (!postgres) {
+      const existing = await this.lookup(this.store.db, scope, key, nowS);
+      if (existing) return this.replay(existing, print);
+    }
 
     const slot = `${scope.merchantId}|${scope.livemode ? 1 : 0}|${key}`;
     if (this.inFlight.has(slot)) throw inUse();
     this.inFlight.add(slot);
     try {
       return await this.store.withTransaction(async (tx) => {
-        if (this.store.engine === 'postgres') {
-          const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${slot}, 0)) as ok`.execute(tx);
-          if (!got.rows[0]?.ok) throw inUse();
-        }
-        const row = await this.lookup(tx, scope, key, nowS);
+        const row = postgres ? await this.lockAndLookup(tx, slot, scope, key, nowS) : await this.lookup(tx, scope, key, nowS);
         if (row) return this.replay(row, print);
         const response = await work(tx);
-        if (response.status < 500) {
-          await tx
-            .deleteFrom('idempotency_keys')
-            .where('merchant_id', '=', scope.merchantId)
-            .where('livemode', '=', modeValue(scope))
-            .where('key', '=', key)
-            .where('expires_at', '<=', nowS)
-            .execute();
-          await tx
-            .insertInto('idempotency_keys')
-            .values({
-              merchant_id: scope.merchantId,
-              livemode: modeValue(scope),
-              key,
-              fingerprint: print,
-              response_status: response.status,
-              response_body: response.body,
-              created: nowS,
-              expires_at: nowS + IDEMPOTENCY_TTL_S,
-            })
-            .execute();
-        }
+        if (response.status < 500) await this.save(tx, scope, key, print, nowS, response);
         return { replayed: false as const, response };
       });
     } catch (err) {
@@ -122,6 +106,54 @@ export class IdempotencyStore {
     } finally {
       this.inFlight.delete(slot);
     }
+  }
+
+  /**
+   * One round trip on PostgreSQL: take the key's transaction-scoped advisory lock (another process holding it means
+   * the request is in flight → 409) and read any stored response. A response committed between this statement's
+   * snapshot and the lock is caught by the primary key when saving, and then replayed.
+   */
+  private async lockAndLookup(tx: Db, slot: string, scope: Scope, key: string, nowS: number): Promise<Row | undefined> {
+    const result = await sql<Row & { locked: boolean }>`
+      select pg_try_advisory_xact_lock(hashtextextended(${slot}, 0)) as locked,
+             k.fingerprint, k.response_status, k.response_body, k.expires_at
+      from (select 1) as one
+      left join idempotency_keys k on k.merchant_id = ${scope.merchantId} and k.livemode = ${modeValue(scope)} and k.key = ${key}`.execute(tx);
+    const row = result.rows[0];
+    if (!row?.locked) throw inUse();
+    return row.fingerprint !== null && row.expires_at > nowS ? row : undefined;
+  }
+
+  /** Stores the response; an expired row for the key is replaced, a live one means a concurrent winner (unique). */
+  private async save(tx: Db, scope: Scope, key: string, print: string, nowS: number, response: StoredResponse): Promise<void> {
+    const values = {
+      merchant_id: scope.merchantId,
+      livemode: modeValue(scope),
+      key,
+      fingerprint: print,
+      response_status: response.status,
+      response_body: response.body,
+      created: nowS,
+      expires_at: nowS + IDEMPOTENCY_TTL_S,
+    };
+    const saved = await tx
+      .insertInto('idempotency_keys')
+      .values(values)
+      .onConflict((oc) =>
+        oc
+          .columns(['merchant_id', 'livemode', 'key'])
+          .doUpdateSet({
+            fingerprint: print,
+            response_status: response.status,
+            response_body: response.body,
+            created: nowS,
+            expires_at: nowS + IDEMPOTENCY_TTL_S,
+          })
+          .where('idempotency_keys.expires_at', '<=', nowS),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    if (!saved) throw Object.assign(new Error('idempotency key already stored'), { code: '23505' });
   }
 
   private async lookup(db: Db, scope: Scope, key: string, nowS: number): Promise<Row | undefined> {

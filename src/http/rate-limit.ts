@@ -1,13 +1,19 @@
 import { AppError } from '../lib/errors.js';
 
-export const RATE_LIMITS = {
+export interface RateLimits {
+  default: number;
+  sensitive: number;
+  unauthenticated: number;
+}
+
+export const RATE_LIMITS: Readonly<RateLimits> = {
   /** Per merchant and mode. */
   default: 1_500,
   /** Per merchant and mode on /v1/api_keys. */
   sensitive: 10,
   /** Per client IP for requests that do not authenticate. */
   unauthenticated: 100,
-} as const;
+};
 
 const WINDOW_MS = 60_000;
 

@@ -1,13 +1,15 @@
 import type { Deps } from '../domain/context.js';
 import { KeyResolver } from './auth.js';
 import { IdempotencyStore } from './idempotency.js';
-import { RateLimiter } from './rate-limit.js';
+import { RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
 /** The edge's per-process state, built once per app. */
 export interface Runtime {
   deps: Deps;
   keys: KeyResolver;
   rateLimiter: RateLimiter;
+  /** Requests per minute by tier (decisions.md §10); a test may lower them on its own app. */
+  rateLimits: RateLimits;
   idempotency: IdempotencyStore;
 }
 
@@ -16,6 +18,7 @@ export function createRuntime(deps: Deps): Runtime {
     deps,
     keys: new KeyResolver(deps.store),
     rateLimiter: new RateLimiter(),
+    rateLimits: { ...RATE_LIMITS },
     idempotency: new IdempotencyStore(deps.store),
   };
 }

@@ -35,9 +35,13 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
     const name = paramName([...prefix, ...missing.path]);
     throw new AppError('parameter_missing', `Missing required param: ${name}.`, { param: name });
   }
-  const first = deepestIssue(issues[0]);
+  const top = issues[0];
+  const first = deepestIssue(top);
   const name = paramName([...prefix, ...first.path]);
-  const message = first.code === 'invalid_union' || first.code === 'invalid_type' ? 'has the wrong type or format' : first.message;
+  // Zod's own wording for a type mismatch ("expected string, received array"), or for the one alternative of a union
+  // that happened to be tried last, says little to a caller; a refinement's message says exactly what is wrong.
+  const generic = first.code === 'invalid_union' || first.code === 'invalid_type' || (top?.code === 'invalid_union' && first.code === 'invalid_value');
+  const message = generic ? 'has the wrong type or format' : first.message;
   throw new AppError('parameter_invalid', `Invalid ${name || 'parameters'}: ${message}.`, { param: name || null });
 }
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const TIME_CHARS = 9;
-const RANDOM_CHARS = 15;
+/** Digits and lowercase letters only: every collation orders them alike (see timeComponent). */
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 14;
 
 /** Random base62 text of the given length (rejection sampling: no modulo bias). */
 export function randomBase62(length: number): string {
@@ -20,9 +22,11 @@ export function randomBase62(length: number): string {
 let lastMicros = 0;
 
 /**
- * Time-ordered component: microseconds since the epoch, strictly increasing within this process, fixed width.
- * Two ids made in the same second therefore sort in creation order, which keeps "newest first" lists stable
- * without a sequence. Across processes the order follows the wall clock only.
+ * Time-ordered component: microseconds since the epoch in fixed-width base36 (good until the year 2085), strictly
+ * increasing within this process. Two ids made in the same second therefore sort in creation order, which keeps
+ * "newest first" lists stable without a sequence — under any database collation, because digits and lowercase
+ * letters compare the same way in byte order (SQLite, PostgreSQL "C") and in linguistic ones (en_US and the like),
+ * where mixed case would not. Across processes the order follows the wall clock only.
  */
 function timeComponent(): string {
   let micros = Date.now() * 1000;
@@ -31,13 +35,13 @@ function timeComponent(): string {
   let s = '';
   let n = micros;
   for (let i = 0; i < TIME_CHARS; i++) {
-    s = BASE62[n % 62]! + s;
-    n = Math.floor(n / 62);
+    s = BASE36[n % 36]! + s;
+    n = Math.floor(n / 36);
   }
   return s;
 }
 
-/** A new object id: `prefix_` + 9 time-ordered + 15 random base62 characters. */
+/** A new object id: `prefix_` + 10 time-ordered base36 + 14 random base62 characters. */
 export function newId(prefix: string): string {
   return `${prefix}_${timeComponent()}${randomBase62(RANDOM_CHARS)}`;
 }

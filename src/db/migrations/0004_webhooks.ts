@@ -51,32 +51,14 @@ export async function up(db: Db): Promise<void> {
     .columns(['merchant_id', 'livemode', 'endpoint_id', 'status'])
     .execute();
 
-  await db.schema
-    .createTable('webhook_attempts')
-    .addColumn('merchant_id', 'text', (c) => c.notNull())
-    .addColumn('livemode', 'integer', (c) => c.notNull())
-    .addColumn('id', 'text', (c) => c.notNull())
+  // The attempt log: `data` holds the attempt object as the API shows it; the columns serve filters and cleanup.
+  await objectTable(db, 'webhook_attempts')
     .addColumn('endpoint_id', 'text', (c) => c.notNull())
     .addColumn('delivery_id', 'text', (c) => c.notNull())
     .addColumn('event_id', 'text', (c) => c.notNull())
-    .addColumn('event_type', 'text', (c) => c.notNull())
-    .addColumn('test_event', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('attempt', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('succeeded', 'failed')`))
-    .addColumn('response_status', 'integer')
-    .addColumn('failure_code', 'text')
-    .addColumn('failure_reason', 'text')
-    .addColumn('latency_ms', 'integer', (c) => c.notNull())
-    .addColumn('response_excerpt', 'text')
-    .addColumn('created', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('webhook_attempts_pk', ['merchant_id', 'livemode', 'id'])
     .execute();
-  await db.schema
-    .createIndex('webhook_attempts_list')
-    .on('webhook_attempts')
-    .columns(['merchant_id', 'livemode', 'endpoint_id', 'created', 'id'])
-    .execute();
-  await db.schema.createIndex('webhook_attempts_created').on('webhook_attempts').columns(['merchant_id', 'livemode', 'created']).execute();
+  await listIndex(db, 'webhook_attempts', ['endpoint_id']);
+  await listIndex(db, 'webhook_attempts');
 }
 
 export async function down(db: Db): Promise<void> {

@@ -3,7 +3,7 @@ import { newId } from '../../lib/ids.js';
 import { initialMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
-import { CUSTOMERS_TABLE, toAddress, type AddressInput, type Customer } from './customer.js';
+import { CUSTOMERS_TABLE, textOrNull, toAddress, type AddressInput, type Customer } from './customer.js';
 
 export interface CreateCustomerInput {
   email?: string | null | undefined;
@@ -24,12 +24,12 @@ export async function createCustomer(ctx: OpContext, input: CreateCustomerInput)
     currency: null,
     default_source: null,
     delinquent: false,
-    description: input.description ?? null,
-    email: input.email ?? null,
+    description: textOrNull(input.description),
+    email: textOrNull(input.email),
     livemode: ctx.actor.scope.livemode,
     metadata: initialMetadata(input.metadata),
-    name: input.name ?? null,
-    phone: input.phone ?? null,
+    name: textOrNull(input.name),
+    phone: textOrNull(input.phone),
     shipping: null,
   };
   await insertObject(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, customer, { email: customer.email, deleted: 0 });

@@ -43,14 +43,19 @@ export function isDeleted(c: StoredCustomer): c is DeletedCustomer & { created: 
 
 export type AddressInput = Partial<Address>;
 
+/** "" and null both mean "no value" for a customer's text fields (an update uses either to unset one). */
+export function textOrNull(v: string | null | undefined): string | null {
+  return v === undefined || v === null || v === '' ? null : v;
+}
+
 export function toAddress(input: AddressInput | null | undefined): Address | null {
   if (!input) return null;
   return {
-    line1: input.line1 ?? null,
-    line2: input.line2 ?? null,
-    city: input.city ?? null,
-    state: input.state ?? null,
-    postal_code: input.postal_code ?? null,
-    country: input.country ?? null,
+    line1: textOrNull(input.line1),
+    line2: textOrNull(input.line2),
+    city: textOrNull(input.city),
+    state: textOrNull(input.state),
+    postal_code: textOrNull(input.postal_code),
+    country: textOrNull(input.country),
   };
 }

@@ -1,6 +1,8 @@
-import { insertObject, modeValue } from '../../db/objects.js';
+import { sql } from 'kysely';
+import { modeValue } from '../../db/objects.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
+import { subscribedEndpoints } from '../webhooks/endpoint.js';
 
 export interface EventObject {
   id: string;
@@ -26,6 +28,9 @@ export async function recordEvent(
   links: { paymentIntent?: string | null } = {},
 ): Promise<EventObject> {
   const { actor } = ctx;
+  // Counted in the event's transaction so the event reads true at once; the webhook worker fixes the number when
+  // it fans the event out (an endpoint may have changed in between).
+  const pendingWebhooks = (await subscribedEndpoints(ctx.db, actor.scope, type)).length;
   const event: EventObject = {
     id: newId('evt'),
     object: 'event',
@@ -34,25 +39,49 @@ export async function recordEvent(
     created: actor.now,
     livemode: actor.scope.livemode,
     merchant_id: actor.merchant.id,
-    pending_webhooks: 0,
+    pending_webhooks: pendingWebhooks,
     data: { object },
   };
-  await insertObject(ctx.db, 'events', actor.scope, event, {
+  const row = {
+    merchant_id: actor.merchant.id,
+    livemode: modeValue(actor.scope),
+    id: event.id,
+    created: event.created,
+    data: JSON.stringify(event),
     type,
     api_version: event.api_version,
     object_id: object.id,
     payment_intent: links.paymentIntent ?? null,
-    pending_webhooks: 0,
-  });
-  await ctx.db
-    .insertInto('event_outbox')
-    .values({
-      merchant_id: actor.merchant.id,
-      livemode: modeValue(actor.scope),
-      event_id: event.id,
-      created: actor.now,
-      dispatched_at: null,
-    })
-    .execute();
+    pending_webhooks: pendingWebhooks,
+  };
+  const outbox = {
+    merchant_id: actor.merchant.id,
+    livemode: modeValue(actor.scope),
+    event_id: event.id,
+    created: actor.now,
+    dispatched_at: null,
+  };
+  if (ctx.deps.store.engine === 'postgres') {
+    // One round trip: the event and its outbox row in a single statement.
+    await ctx.db
+      .with('inserted_event', (db) => db.insertInto('events').values(row).returning('id'))
+      .insertInto('event_outbox')
+      .columns(['merchant_id', 'livemode', 'event_id', 'created', 'dispatched_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('inserted_event')
+          .select([
+            sql<string>`${outbox.merchant_id}::text`.as('merchant_id'),
+            sql<number>`${outbox.livemode}::integer`.as('livemode'),
+            'inserted_event.id',
+            sql<number>`${outbox.created}::bigint`.as('created'),
+            sql<null>`null::bigint`.as('dispatched_at'),
+          ]),
+      )
+      .execute();
+  } else {
+    await ctx.db.insertInto('events').values(row).execute();
+    await ctx.db.insertInto('event_outbox').values(outbox).execute();
+  }
   return event;
 }

@@ -13,6 +13,7 @@ export const retrieveCustomerEndpoint = defineEndpoint({
   query: customerRetrieveQuery,
   response: z.union([customerSchema, deletedCustomerSchema]),
   handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, CUSTOMER_EXPANDERS); // a bad `expand` is a 400 whether or not the id exists
     const customer = presentCustomer(await retrieveCustomer({ deps, actor, db }, params.id));
     await applyExpand([customer], query.expand, CUSTOMER_EXPANDERS);
     return customer;

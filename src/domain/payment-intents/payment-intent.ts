@@ -1,0 +1,61 @@
+import type { ListEnvelope } from '../../http/list.js';
+import type { Metadata } from '../../lib/metadata.js';
+import type { Charge } from '../charges/charge.js';
+import type { PaymentIntentStatus } from './state-machine.js';
+
+export const PAYMENT_INTENTS_TABLE = 'payment_intents';
+
+export interface LastPaymentError {
+  type: 'payment_error';
+  code: string;
+  decline_code: string | null;
+  message: string;
+  charge: string | null;
+  payment_method: string | null;
+}
+
+export interface RedirectNextAction {
+  type: 'redirect_to_url';
+  redirect_to_url: { url: string; return_url: string | null };
+}
+
+/** The PaymentIntent as stored; `charges` is added when presented (it always reflects the charges table). */
+export interface StoredPaymentIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  canceled_at: number | null;
+  cancellation_reason: string | null;
+  capture_method: 'automatic' | 'manual';
+  client_secret: string;
+  confirmation_method: 'automatic' | 'manual';
+  created: number;
+  currency: string;
+  customer: string | null;
+  description: string | null;
+  last_payment_error: LastPaymentError | null;
+  latest_charge: string | null;
+  livemode: boolean;
+  merchant_id: string;
+  metadata: Metadata;
+  next_action: RedirectNextAction | null;
+  payment_method: string | null;
+  payment_method_types: string[];
+  receipt_email: string | null;
+  setup_future_usage: 'on_session' | 'off_session' | null;
+  statement_descriptor: string | null;
+  status: PaymentIntentStatus;
+}
+
+export interface PaymentIntent extends StoredPaymentIntent {
+  charges: ListEnvelope<Charge>;
+}
+
+/** Columns kept beside the object: filters and values never shown in the API. */
+export interface PaymentIntentRow {
+  intent: StoredPaymentIntent;
+  checkoutSession: string | null;
+  authenticatedPaymentMethod: string | null;
+}

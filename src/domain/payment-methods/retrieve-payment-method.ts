@@ -1,0 +1,65 @@
+import { modeValue } from '../../db/objects.js';
+import { AppError } from '../../lib/errors.js';
+import type { OpContext } from '../context.js';
+import { TEST_CARD_EXPIRY, TEST_PAYMENT_METHODS, testCardFacts, testProcessor } from '../processor/test-processor.js';
+import { cardFingerprint } from './card-fingerprint.js';
+import { buildPaymentMethod } from './create-payment-method.js';
+import { PAYMENT_METHODS_TABLE, type PaymentMethod } from './payment-method.js';
+
+/** `created` of the shared test payment methods, which are not stored objects (2024-01-01T00:00:00Z). */
+export const TEST_PAYMENT_METHOD_CREATED = 1_704_067_200;
+
+export interface LoadedPaymentMethod {
+  paymentMethod: PaymentMethod;
+  token: string;
+  detached: boolean;
+  isTestId: boolean;
+}
+
+export function isTestPaymentMethodId(id: string): boolean {
+  return Object.hasOwn(TEST_PAYMENT_METHODS, id);
+}
+
+/**
+ * Loads a payment method visible to the caller: a stored one of this merchant and mode, or — in test mode — one of
+ * the shared `pm_card_*` test ids, rendered as a PaymentMethod with that id (no customer, fixed `created`). Anything
+ * else is 404 naming `param`.
+ */
+export async function loadPaymentMethod(
+  ctx: OpContext,
+  id: string,
+  options: { param?: string; forUpdate?: boolean } = {},
+): Promise<LoadedPaymentMethod> {
+  const param = options.param ?? 'id';
+  const testNumber = TEST_PAYMENT_METHODS[id];
+  if (testNumber !== undefined && Object.hasOwn(TEST_PAYMENT_METHODS, id)) {
+    if (ctx.actor.scope.livemode) {
+      throw new AppError('resource_missing', `No such PaymentMethod: '${id}'. Test payment methods only work with test-mode keys.`, {
+        param,
+      });
+    }
+    const tokenized = await testProcessor.tokenize({ number: testNumber, ...TEST_CARD_EXPIRY });
+    const facts = testCardFacts(testNumber, TEST_CARD_EXPIRY.exp_month, TEST_CARD_EXPIRY.exp_year);
+    const pm = buildPaymentMethod(ctx, facts, await cardFingerprint(ctx, testNumber), {});
+    return { paymentMethod: { ...pm, id, created: TEST_PAYMENT_METHOD_CREATED }, token: tokenized.token, detached: false, isTestId: true };
+  }
+  let q = ctx.db
+    .selectFrom(PAYMENT_METHODS_TABLE)
+    .select(['data', 'processor_token', 'detached'])
+    .where('merchant_id', '=', ctx.actor.scope.merchantId)
+    .where('livemode', '=', modeValue(ctx.actor.scope))
+    .where('id', '=', id);
+  if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
+  const row = (await q.executeTakeFirst()) as { data: string; processor_token: string; detached: number } | undefined;
+  if (!row) throw new AppError('resource_missing', `No such PaymentMethod: '${id}'`, { param });
+  return {
+    paymentMethod: JSON.parse(row.data) as PaymentMethod,
+    token: row.processor_token,
+    detached: Number(row.detached) === 1,
+    isTestId: false,
+  };
+}
+
+export async function retrievePaymentMethod(ctx: OpContext, id: string): Promise<PaymentMethod> {
+  return (await loadPaymentMethod(ctx, id)).paymentMethod;
+}
