@@ -3,6 +3,7 @@ import Fastify, {
   LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { endpoints } from './api/v1/index.js';
+import { registerAuthenticationPages } from './checkout/authenticate.js';
 import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
 import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  registerAuthenticationPages(app, runtime);
 
   for (const e of endpoints) registerEndpoint(app, runtime, e);
   await app.ready();

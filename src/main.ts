@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerWebhookCommands } from './cli/webhook-commands.js';
 import { loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openStore } from './db/store.js';
@@ -61,6 +62,8 @@ merchants
       await store.close();
     }
   });
+
+registerWebhookCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`railyard: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { openStore, type Store } from './db/store.js';
 import type { Deps } from './domain/context.js';
 import { countMerchants, createMerchant } from './domain/merchants/create-merchant.js';
+import { createScheduler, type Scheduler } from './jobs/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
@@ -19,6 +20,8 @@ export interface Server {
   store: Store;
   deps: Deps;
   url: string;
+  /** The time-driven jobs (webhook delivery, retention…); undefined when JOBS=off. */
+  scheduler: Scheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,8 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   announce(`Railyard listening on ${url} (${store.engine})`);
+  const scheduler = config.jobs ? createScheduler(deps) : undefined;
+  scheduler?.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -54,8 +59,10 @@ export async function startServer(
     store,
     deps,
     url,
+    scheduler,
     close() {
       closing ??= (async () => {
+        await scheduler?.stop();
         await app.app.close();
         await store.close();
       })();

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_platform.js';
 import * as m0003 from './migrations/0003_payments.js';
 import * as m0004 from './migrations/0004_webhooks.js';
 import * as m0002 from './migrations/0002_catalog.js';
+import * as m0005 from './migrations/0005_checkout.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_payments': m0003,
   '0004_webhooks': m0004,
   '0002_catalog': m0002,
+  '0005_checkout': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -74,8 +74,10 @@ export class KeyResolver {
       this.cache.set(hash, entry);
     }
     const { key, merchant } = entry;
-    if (key.revoked_at !== null && key.revoked_at <= nowS) throw invalidKey('This API key has been revoked.');
-    if (key.expires_at !== null && key.expires_at <= nowS) throw invalidKey('This API key has expired.');
+    // Revocation and expiry times are on the merchant's clock for the key's mode (test mode follows the test clock).
+    const keyNow = key.livemode === 1 ? nowS : nowS + merchant.test_clock_offset_s;
+    if (key.revoked_at !== null && key.revoked_at <= keyNow) throw invalidKey('This API key has been revoked.');
+    if (key.expires_at !== null && key.expires_at <= keyNow) throw invalidKey('This API key has expired.');
     const livemode = key.livemode === 1;
     // The prefix and the stored mode always agree; checking both keeps a tampered row from crossing modes.
     if (secret.includes('_live_') !== livemode) throw invalidKey();

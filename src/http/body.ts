@@ -65,14 +65,16 @@ function checkFormPairs(text: string, what: string): void {
         { param: shortName(key) },
       );
     }
-    const segments = key.split('[').length - 1;
-    if (segments > MAX_PARAM_DEPTH) {
+    if (key.split('[').length - 1 > MAX_PARAM_DEPTH) {
       throw new AppError('body_invalid', `The parameter ${shortName(key)} is nested more than ${MAX_PARAM_DEPTH} levels deep.`, {
         param: shortName(key),
       });
     }
-    if (/(?:^|\[)__proto__(?:\]|$)/.test(key)) {
-      throw new AppError('parameter_unknown', `Received unknown parameter: ${shortName(key)}`, { param: shortName(key) });
+    const names = [key.slice(0, key.indexOf('[') === -1 ? undefined : key.indexOf('[')), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+    const proto = names.indexOf('__proto__');
+    if (proto !== -1) {
+      const name = paramName(names.slice(0, proto + 1));
+      throw new AppError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
     }
     if (eq !== -1 && decodeFormComponent(pair.slice(eq + 1)) === undefined) {
       throw new AppError('body_invalid', `The value of ${shortName(key)} has malformed percent-encoding.`, { param: shortName(key) });

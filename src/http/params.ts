@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METADATA_MAX_KEYS } from '../lib/metadata.js';
 
 /**
  * Parameter builders shared by every endpoint. Form bodies and query strings carry text, JSON carries typed values;
@@ -44,11 +45,14 @@ export const zId = (prefix?: string) =>
     .regex(/^[A-Za-z0-9_]{1,255}$/, { error: 'is not a valid id' })
     .refine((s) => !prefix || s.startsWith(`${prefix}_`), { error: `must be an id beginning with '${prefix ?? ''}_'` });
 
-export const METADATA_MAX_KEYS = 50;
+export { METADATA_MAX_KEYS };
 export const METADATA_KEY_MAX = 40;
 export const METADATA_VALUE_MAX = 500;
 
-/** Metadata (decisions.md §9): ≤50 keys, keys ≤40 chars, string values ≤500 chars, `fluveo_` keys reserved. */
+/**
+ * Metadata (decisions.md §9): ≤50 keys, keys ≤40 chars, string values ≤500 chars, `fluveo_` keys reserved. A key
+ * set to "" (or JSON null) is removed on update; `metadata=""` (or null) clears the whole set.
+ */
 export const zMetadata = () =>
   z.union([
     z.literal(''),
@@ -66,14 +70,15 @@ export const zMetadata = () =>
             ctx.addIssue({ code: 'custom', path: [key], message: `keys must be 1 to ${METADATA_KEY_MAX} characters without brackets or control characters` });
           } else if (key.toLowerCase().startsWith('fluveo_')) {
             ctx.addIssue({ code: 'custom', path: [key], message: "keys beginning with 'fluveo_' are reserved" });
-          } else if (typeof value !== 'string') {
+          } else if (typeof value !== 'string' && value !== null) {
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
-          } else if (value.length > METADATA_VALUE_MAX) {
+          } else if (value !== null && value.length > METADATA_VALUE_MAX) {
             ctx.addIssue({ code: 'custom', path: [key], message: `values must be at most ${METADATA_VALUE_MAX} characters` });
           }
         }
       })
-      .transform((rec) => rec as Record<string, string>),
+      // A JSON null for a key means the same as "": remove that key.
+      .transform((rec) => Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v ?? ''])) as Record<string, string>),
   ]);
 
 export const zAddress = () =>

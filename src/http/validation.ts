@@ -30,7 +30,9 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
     const name = paramName([...prefix, ...unknown.path, unknown.keys[0] ?? '']);
     throw new AppError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
   }
-  const missing = issues.find((i) => i.code === 'invalid_type' && valueAt(input, i.path) === undefined);
+  // Any problem reported at a path the input does not have is an absent parameter (a plain required field fails
+  // with invalid_type, one accepting several spellings with invalid_union, a conditional requirement with custom).
+  const missing = issues.find((i) => i.path.length > 0 && valueAt(input, i.path) === undefined);
   if (missing) {
     const name = paramName([...prefix, ...missing.path]);
     throw new AppError('parameter_missing', `Missing required param: ${name}.`, { param: name });

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   test_mode_only: { type: 'invalid_request_error', status: 400 },
   payment_intent_unexpected_state: { type: 'invalid_request_error', status: 400 },
   checkout_session_not_open: { type: 'invalid_request_error', status: 400 },
+  order_unexpected_state: { type: 'invalid_request_error', status: 400 },
   amount_too_small: { type: 'invalid_request_error', status: 400 },
   amount_too_large: { type: 'invalid_request_error', status: 400 },
   card_declined: { type: 'payment_error', status: 402 },

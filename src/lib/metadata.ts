@@ -1,3 +1,5 @@
+import { AppError } from './errors.js';
+
 export type Metadata = Record<string, string>;
 
 /**
@@ -18,4 +20,20 @@ export function mergeMetadata(existing: Metadata, patch: Metadata | '' | undefin
 /** Metadata given at creation: keys with empty values are simply not stored. */
 export function initialMetadata(patch: Metadata | '' | undefined): Metadata {
   return mergeMetadata({}, patch);
+}
+
+/** decisions.md §9: at most this many keys, also after an update has merged new keys into existing ones. */
+export const METADATA_MAX_KEYS = 50;
+
+/** Refuses a merged set over the key limit (each request's own keys are checked at the edge; the sum is not). */
+export function assertMetadataSize(merged: Metadata, param = 'metadata'): Metadata {
+  const n = Object.keys(merged).length;
+  if (n > METADATA_MAX_KEYS) {
+    throw new AppError(
+      'parameter_invalid',
+      `Invalid ${param}: an object can have at most ${METADATA_MAX_KEYS} metadata keys; this update would leave ${n}.`,
+      { param },
+    );
+  }
+  return merged;
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp, type App } from '../../src/app.js';
@@ -73,4 +74,25 @@ export function capturingLogger(level = 'info'): { logger: pino.Logger; lines: (
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+/** Sends raw bytes over one connection and returns status, lower-cased headers and body (for what fetch refuses). */
+export function rawHttp(baseUrl: string, text: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const { port, hostname } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text, 'latin1'));
+    let out = '';
+    socket.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = out.split('\r\n\r\n', 2);
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const l of lines) {
+        const i = l.indexOf(':');
+        if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    });
+  });
 }

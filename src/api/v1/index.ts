@@ -21,6 +21,46 @@ import { retrieveShippingRateEndpoint } from './shipping_rates/retrieve.js';
 import { updateShippingRateEndpoint } from './shipping_rates/update.js';
 import { advanceClockEndpoint, retrieveClockEndpoint } from './test_helpers/clock.js';
 
+import { createApiKeyEndpoint } from './api_keys/create.js';
+import { listApiKeysEndpoint } from './api_keys/list.js';
+import { retrieveApiKeyEndpoint } from './api_keys/retrieve.js';
+import { revokeApiKeyEndpoint } from './api_keys/revoke.js';
+import { rollApiKeyEndpoint } from './api_keys/roll.js';
+import { createWebhookEndpointEndpoint } from './webhook_endpoints/create.js';
+import { deleteWebhookEndpointEndpoint } from './webhook_endpoints/delete.js';
+import { listDeliveryAttemptsEndpoint } from './webhook_endpoints/delivery-attempts.js';
+import { listWebhookEndpointsEndpoint } from './webhook_endpoints/list.js';
+import { retrieveWebhookEndpointEndpoint } from './webhook_endpoints/retrieve.js';
+import { rotateWebhookSecretEndpoint } from './webhook_endpoints/rotate-secret.js';
+import { sendTestEventEndpoint } from './webhook_endpoints/send-test-event.js';
+import { updateWebhookEndpointEndpoint } from './webhook_endpoints/update.js';
+
+import { listChargesEndpoint } from './charges/list.js';
+import { retrieveChargeEndpoint } from './charges/retrieve.js';
+import { cancelPaymentIntentEndpoint } from './payment_intents/cancel.js';
+import { capturePaymentIntentEndpoint } from './payment_intents/capture.js';
+import { confirmPaymentIntentEndpoint } from './payment_intents/confirm.js';
+import { createPaymentIntentEndpoint } from './payment_intents/create.js';
+import { listPaymentIntentsEndpoint } from './payment_intents/list.js';
+import { refundPaymentIntentEndpoint } from './payment_intents/refund.js';
+import { retrievePaymentIntentEndpoint } from './payment_intents/retrieve.js';
+import { updatePaymentIntentEndpoint } from './payment_intents/update.js';
+import { attachPaymentMethodEndpoint } from './payment_methods/attach.js';
+import { createPaymentMethodEndpoint } from './payment_methods/create.js';
+import { detachPaymentMethodEndpoint } from './payment_methods/detach.js';
+import { listPaymentMethodsEndpoint } from './payment_methods/list.js';
+import { retrievePaymentMethodEndpoint } from './payment_methods/retrieve.js';
+import { createRefundEndpoint } from './refunds/create.js';
+import { listRefundsEndpoint } from './refunds/list.js';
+import { retrieveRefundEndpoint } from './refunds/retrieve.js';
+import { updateRefundEndpoint } from './refunds/update.js';
+import { cancelSetupIntentEndpoint } from './setup_intents/cancel.js';
+import { confirmSetupIntentEndpoint } from './setup_intents/confirm.js';
+import { createSetupIntentEndpoint } from './setup_intents/create.js';
+import { listSetupIntentsEndpoint } from './setup_intents/list.js';
+import { retrieveSetupIntentEndpoint } from './setup_intents/retrieve.js';
+import { updateSetupIntentEndpoint } from './setup_intents/update.js';
+
 /** Every endpoint of the API. A new endpoint is added here and nowhere else. */
 export const endpoints: AnyEndpoint[] = [
   createCustomerEndpoint,
@@ -45,4 +85,42 @@ export const endpoints: AnyEndpoint[] = [
   updateShippingRateEndpoint,
   retrieveClockEndpoint,
   advanceClockEndpoint,
+  createWebhookEndpointEndpoint,
+  listWebhookEndpointsEndpoint,
+  retrieveWebhookEndpointEndpoint,
+  updateWebhookEndpointEndpoint,
+  deleteWebhookEndpointEndpoint,
+  rotateWebhookSecretEndpoint,
+  sendTestEventEndpoint,
+  listDeliveryAttemptsEndpoint,
+  createApiKeyEndpoint,
+  listApiKeysEndpoint,
+  retrieveApiKeyEndpoint,
+  revokeApiKeyEndpoint,
+  rollApiKeyEndpoint,
+  createPaymentIntentEndpoint,
+  listPaymentIntentsEndpoint,
+  retrievePaymentIntentEndpoint,
+  updatePaymentIntentEndpoint,
+  confirmPaymentIntentEndpoint,
+  capturePaymentIntentEndpoint,
+  cancelPaymentIntentEndpoint,
+  refundPaymentIntentEndpoint,
+  listChargesEndpoint,
+  retrieveChargeEndpoint,
+  createRefundEndpoint,
+  listRefundsEndpoint,
+  retrieveRefundEndpoint,
+  updateRefundEndpoint,
+  createPaymentMethodEndpoint,
+  listPaymentMethodsEndpoint,
+  retrievePaymentMethodEndpoint,
+  attachPaymentMethodEndpoint,
+  detachPaymentMethodEndpoint,
+  createSetupIntentEndpoint,
+  listSetupIntentsEndpoint,
+  retrieveSetupIntentEndpoint,
+  updateSetupIntentEndpoint,
+  confirmSetupIntentEndpoint,
+  cancelSetupIntentEndpoint,
 ];

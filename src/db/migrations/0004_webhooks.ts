@@ -50,6 +50,7 @@ export async function up(db: Db): Promise<void> {
     .on('webhook_deliveries')
     .columns(['merchant_id', 'livemode', 'endpoint_id', 'status'])
     .execute();
+  await db.schema.createIndex('webhook_deliveries_created').on('webhook_deliveries').columns(['merchant_id', 'livemode', 'created']).execute();
 
   // The attempt log: `data` holds the attempt object as the API shows it; the columns serve filters and cleanup.
   await objectTable(db, 'webhook_attempts')

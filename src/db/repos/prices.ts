@@ -17,7 +17,7 @@ export async function findPriceIdByLookupKey(
     .where('livemode', '=', modeValue(scope))
     .where('lookup_key', '=', lookupKey);
   if (options.forUpdate && options.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { id: string } | undefined;
+  const row: { id: string } | undefined = await q.executeTakeFirst();
   return row?.id;
 }
 

@@ -12,6 +12,12 @@ export const PAYMENT_INTENT_STATUSES = [
 
 export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 
+/** Where a new PaymentIntent starts. */
+export const PAYMENT_INTENT_INITIAL_STATUS = {
+  without_payment_method: 'requires_payment_method',
+  with_payment_method: 'requires_confirmation',
+} as const satisfies Record<string, PaymentIntentStatus>;
+
 /**
  * Everything that can happen to a PaymentIntent, and the status it leads to from each status where it is allowed.
  * A trigger absent for the current status is illegal: 400 `payment_intent_unexpected_state` naming the status.

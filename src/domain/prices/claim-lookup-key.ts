@@ -33,4 +33,3 @@ export async function claimLookupKey(
   await updateObject(ctx.db, PRICES_TABLE, scope, released, priceColumns(released));
   await recordEvent(ctx, 'price.updated', released);
 }
-

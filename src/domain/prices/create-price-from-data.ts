@@ -35,17 +35,38 @@ export interface PriceData {
  * given `product` (one of the caller's, archived or not) or to a product made from `product_data`, itself created
  * archived. `paramPrefix` (e.g. `line_items[0][price_data]`) names the parameter in errors.
  */
-export async function createPriceFromData(ctx: OpContext, data: PriceData, options: { paramPrefix?: string } = {}): Promise<Price> {
+export async function createPriceFromData(
+  ctx: OpContext,
+  data: PriceData,
+  options: { paramPrefix?: string } = {},
+): Promise<Price> {
   const param = (name: string) => nestParam(options.paramPrefix, name);
   if (data.product !== undefined && data.product_data !== undefined) {
-    throw new AppError('parameter_invalid', 'Pass only one of product and product_data.', { param: param('product_data') });
+    throw new AppError('parameter_invalid', 'Pass only one of product and product_data.', {
+      param: param('product_data'),
+    });
   }
   if (data.product === undefined && data.product_data === undefined) {
-    throw new AppError('parameter_missing', 'Missing required param: product (or product_data).', { param: param('product') });
+    throw new AppError('parameter_missing', 'Missing required param: product (or product_data).', {
+      param: param('product'),
+    });
   }
   const price = buildPrice(
-    { currency: data.currency, unit_amount: data.unit_amount, unit_amount_decimal: data.unit_amount_decimal, recurring: data.recurring, tax_behavior: data.tax_behavior, active: false },
-    { id: newId('price'), product: '', created: ctx.actor.now, livemode: ctx.actor.scope.livemode, paramPrefix: options.paramPrefix },
+    {
+      currency: data.currency,
+      unit_amount: data.unit_amount,
+      unit_amount_decimal: data.unit_amount_decimal,
+      recurring: data.recurring,
+      tax_behavior: data.tax_behavior,
+      active: false,
+    },
+    {
+      id: newId('price'),
+      product: '',
+      created: ctx.actor.now,
+      livemode: ctx.actor.scope.livemode,
+      paramPrefix: options.paramPrefix,
+    },
   );
   if (data.product !== undefined) {
     price.product = (await loadProduct(ctx, data.product, { param: param('product'), forUpdate: true })).id;

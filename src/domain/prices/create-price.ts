@@ -35,9 +35,16 @@ export async function createPrice(ctx: OpContext, input: CreatePriceInput): Prom
     throw new AppError('parameter_invalid', 'Pass only one of product and product_data.', { param: 'product_data' });
   }
   if (input.product === undefined && input.product_data === undefined) {
-    throw new AppError('parameter_missing', 'Missing required param: product (or product_data to create one).', { param: 'product' });
+    throw new AppError('parameter_missing', 'Missing required param: product (or product_data to create one).', {
+      param: 'product',
+    });
   }
-  const price = buildPrice(input, { id: newId('price'), product: '', created: ctx.actor.now, livemode: ctx.actor.scope.livemode });
+  const price = buildPrice(input, {
+    id: newId('price'),
+    product: '',
+    created: ctx.actor.now,
+    livemode: ctx.actor.scope.livemode,
+  });
   if (input.product !== undefined) {
     price.product = (await loadProduct(ctx, input.product, { param: 'product', forUpdate: true })).id;
   } else if (input.product_data !== undefined) {

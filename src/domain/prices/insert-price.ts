@@ -17,7 +17,10 @@ export async function insertPrice(
 ): Promise<Price> {
   const keyParam = nestParam(options.paramPrefix, 'lookup_key');
   if (price.lookup_key !== null) {
-    await claimLookupKey(ctx, price.lookup_key, price.id, { transfer: options.transferLookupKey ?? false, param: keyParam });
+    await claimLookupKey(ctx, price.lookup_key, price.id, {
+      transfer: options.transferLookupKey ?? false,
+      param: keyParam,
+    });
   }
   try {
     await insertObject(ctx.db, PRICES_TABLE, ctx.actor.scope, price, priceColumns(price));

@@ -89,8 +89,16 @@ export interface PriceTermsInput {
   tiers?: TierInput[] | undefined;
   tiers_mode?: 'graduated' | 'volume' | undefined;
   type?: 'one_time' | 'recurring' | undefined;
-  recurring?: { interval: RecurringInterval; interval_count?: number | undefined; usage_type?: 'licensed' | 'metered' | undefined } | undefined;
-  custom_unit_amount?: { enabled: boolean; minimum?: number | undefined; maximum?: number | undefined; preset?: number | undefined } | undefined;
+  recurring?:
+    | {
+        interval: RecurringInterval;
+        interval_count?: number | undefined;
+        usage_type?: 'licensed' | 'metered' | undefined;
+      }
+    | undefined;
+  custom_unit_amount?:
+    | { enabled: boolean; minimum?: number | undefined; maximum?: number | undefined; preset?: number | undefined }
+    | undefined;
   transform_quantity?: TransformQuantity | undefined;
   tax_behavior?: TaxBehavior | undefined;
   active?: boolean | undefined;

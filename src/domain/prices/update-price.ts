@@ -43,9 +43,13 @@ export async function updatePrice(ctx: OpContext, id: string, input: UpdatePrice
   }
   if (input.tax_behavior !== undefined && input.tax_behavior !== current.tax_behavior) {
     if (current.tax_behavior !== 'unspecified') {
-      throw new AppError('parameter_invalid', `tax_behavior is ${current.tax_behavior} and cannot be changed once set to inclusive or exclusive.`, {
-        param: 'tax_behavior',
-      });
+      throw new AppError(
+        'parameter_invalid',
+        `tax_behavior is ${current.tax_behavior} and cannot be changed once set to inclusive or exclusive.`,
+        {
+          param: 'tax_behavior',
+        },
+      );
     }
     next.tax_behavior = input.tax_behavior;
   }
@@ -55,7 +59,10 @@ export async function updatePrice(ctx: OpContext, id: string, input: UpdatePrice
   if (input.lookup_key !== undefined) {
     next.lookup_key = input.lookup_key || null;
     if (next.lookup_key !== null && next.lookup_key !== current.lookup_key) {
-      await claimLookupKey(ctx, next.lookup_key, id, { transfer: input.transfer_lookup_key ?? false, param: 'lookup_key' });
+      await claimLookupKey(ctx, next.lookup_key, id, {
+        transfer: input.transfer_lookup_key ?? false,
+        param: 'lookup_key',
+      });
     }
   }
 

@@ -109,9 +109,9 @@ function decode(text: string): Scenario {
 }
 
 const scenarioOfToken = (token: string): Scenario => decode(token.replace(/^test_/, ''));
-/** References look like `testref_<scenario>_<random>`. */
-const scenarioOfReference = (reference: string): Scenario => decode(reference.split('_')[1] ?? 'approve');
-const newReference = (s: Scenario): string => `testref_${encode(s)}_${randomBase62(16)}`;
+/** References look like `testref:<scenario>:<random>`. */
+const scenarioOfReference = (reference: string): Scenario => decode(reference.split(':')[1] ?? 'approve');
+const newReference = (s: Scenario): string => `testref:${encode(s)}:${randomBase62(16)}`;
 
 export function testCardFacts(number: string, exp_month: number, exp_year: number): CardFacts {
   const known = TEST_CARDS[number];

@@ -22,7 +22,12 @@ export async function deleteProduct(ctx: OpContext, id: string): Promise<Deleted
     );
   }
   const tombstone = { id, object: 'product' as const, deleted: true as const, created: current.created };
-  await updateObject(ctx.db, PRODUCTS_TABLE, ctx.actor.scope, tombstone, { deleted: 1, active: 0, shippable: null, url: null });
+  await updateObject(ctx.db, PRODUCTS_TABLE, ctx.actor.scope, tombstone, {
+    deleted: 1,
+    active: 0,
+    shippable: null,
+    url: null,
+  });
   await recordEvent(ctx, 'product.deleted', current);
   return { id, object: 'product', deleted: true };
 }

@@ -8,8 +8,13 @@ import { retrieveProduct } from './retrieve-product.js';
  * products and products of another merchant or mode answer like ids that do not exist. `forUpdate` locks the row on
  * PostgreSQL — price writes lock their product so a concurrent delete cannot orphan them.
  */
-export async function loadProduct(ctx: OpContext, id: string, options: { param?: string; forUpdate?: boolean } = {}): Promise<Product> {
+export async function loadProduct(
+  ctx: OpContext,
+  id: string,
+  options: { param?: string; forUpdate?: boolean } = {},
+): Promise<Product> {
   const found = await retrieveProduct(ctx, id, options);
-  if (isDeletedProduct(found)) throw new AppError('resource_missing', `No such product: '${id}'`, { param: options.param ?? 'id' });
+  if (isDeletedProduct(found))
+    throw new AppError('resource_missing', `No such product: '${id}'`, { param: options.param ?? 'id' });
   return found;
 }

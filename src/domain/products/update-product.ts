@@ -40,12 +40,20 @@ export async function updateProduct(ctx: OpContext, id: string, input: UpdatePro
     } else {
       const price = await loadPrice(ctx, input.default_price, { param: 'default_price', forUpdate: true });
       if (price.product !== current.id) {
-        throw new AppError('parameter_invalid', `The price ${price.id} belongs to another product; the default price must be one of this product's prices.`, {
-          param: 'default_price',
-        });
+        throw new AppError(
+          'parameter_invalid',
+          `The price ${price.id} belongs to another product; the default price must be one of this product's prices.`,
+          {
+            param: 'default_price',
+          },
+        );
       }
       if (!price.active) {
-        throw new AppError('parameter_invalid', `The price ${price.id} is archived; the default price must be active.`, { param: 'default_price' });
+        throw new AppError(
+          'parameter_invalid',
+          `The price ${price.id} is archived; the default price must be active.`,
+          { param: 'default_price' },
+        );
       }
       next.default_price = price.id;
     }

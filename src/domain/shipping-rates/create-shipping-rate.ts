@@ -6,13 +6,19 @@ import { initialMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import type { TaxBehavior } from '../prices/price.js';
-import { SHIPPING_RATES_TABLE, shippingRateColumns, type DeliveryEstimateBound, type ShippingRate } from './shipping-rate.js';
+import {
+  SHIPPING_RATES_TABLE,
+  shippingRateColumns,
+  type DeliveryEstimateBound,
+  type ShippingRate,
+} from './shipping-rate.js';
 
 export interface CreateShippingRateInput {
   display_name: string;
   type?: 'fixed_amount' | undefined;
   fixed_amount?: { amount: number; currency: string } | undefined;
-  delivery_estimate?: { minimum?: DeliveryEstimateBound | undefined; maximum?: DeliveryEstimateBound | undefined } | undefined;
+  delivery_estimate?:
+    { minimum?: DeliveryEstimateBound | undefined; maximum?: DeliveryEstimateBound | undefined } | undefined;
   tax_behavior?: TaxBehavior | undefined;
   tax_code?: string | undefined;
   active?: boolean | undefined;
@@ -25,20 +31,32 @@ export interface CreateShippingRateInput {
  */
 export async function createShippingRate(ctx: OpContext, input: CreateShippingRateInput): Promise<ShippingRate> {
   if (!input.fixed_amount) {
-    throw new AppError('parameter_missing', 'Missing required param: fixed_amount (a shipping rate of type fixed_amount needs fixed_amount[amount] and fixed_amount[currency]).', {
-      param: 'fixed_amount',
-    });
+    throw new AppError(
+      'parameter_missing',
+      'Missing required param: fixed_amount (a shipping rate of type fixed_amount needs fixed_amount[amount] and fixed_amount[currency]).',
+      {
+        param: 'fixed_amount',
+      },
+    );
   }
   const currency = findCurrency(input.fixed_amount.currency);
   if (!currency) {
-    throw new AppError('parameter_invalid', `Invalid currency: '${input.fixed_amount.currency}' is not a supported currency.`, { param: 'fixed_amount[currency]' });
+    throw new AppError(
+      'parameter_invalid',
+      `Invalid currency: '${input.fixed_amount.currency}' is not a supported currency.`,
+      { param: 'fixed_amount[currency]' },
+    );
   }
   const minimum = input.delivery_estimate?.minimum ?? null;
   const maximum = input.delivery_estimate?.maximum ?? null;
   if (minimum && maximum && minimum.unit === maximum.unit && minimum.value > maximum.value) {
-    throw new AppError('parameter_invalid', 'Invalid delivery_estimate[minimum][value]: the minimum cannot exceed the maximum.', {
-      param: 'delivery_estimate[minimum][value]',
-    });
+    throw new AppError(
+      'parameter_invalid',
+      'Invalid delivery_estimate[minimum][value]: the minimum cannot exceed the maximum.',
+      {
+        param: 'delivery_estimate[minimum][value]',
+      },
+    );
   }
   const rate: ShippingRate = {
     id: newId('shr'),

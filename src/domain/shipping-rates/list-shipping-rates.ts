@@ -9,7 +9,11 @@ export interface ShippingRateFilters {
 }
 
 /** A page of the caller's shipping rates, newest first. */
-export async function listShippingRates(ctx: OpContext, filters: ShippingRateFilters, page: PageRequest): Promise<Page<ShippingRate>> {
+export async function listShippingRates(
+  ctx: OpContext,
+  filters: ShippingRateFilters,
+  page: PageRequest,
+): Promise<Page<ShippingRate>> {
   const where: Filter[] = [...(filters.created ?? [])];
   if (filters.active !== undefined) where.push({ column: 'active', op: '=', value: filters.active ? 1 : 0 });
   if (filters.currency !== undefined) where.push({ column: 'currency', op: '=', value: filters.currency });

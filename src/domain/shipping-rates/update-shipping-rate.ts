@@ -17,15 +17,23 @@ export interface UpdateShippingRateInput {
  * Updates `active`, `metadata` (merged) and `tax_behavior` (only while `unspecified`, like prices); the amount and
  * the estimate are fixed once created. Event: `shipping_rate.updated`.
  */
-export async function updateShippingRate(ctx: OpContext, id: string, input: UpdateShippingRateInput): Promise<ShippingRate> {
+export async function updateShippingRate(
+  ctx: OpContext,
+  id: string,
+  input: UpdateShippingRateInput,
+): Promise<ShippingRate> {
   const current = await loadShippingRate(ctx, id, { forUpdate: true });
   const next: ShippingRate = { ...current, metadata: mergeMetadata(current.metadata, input.metadata) };
   if (input.active !== undefined) next.active = input.active;
   if (input.tax_behavior !== undefined && input.tax_behavior !== current.tax_behavior) {
     if (current.tax_behavior !== 'unspecified') {
-      throw new AppError('parameter_invalid', `tax_behavior is ${current.tax_behavior} and cannot be changed once set to inclusive or exclusive.`, {
-        param: 'tax_behavior',
-      });
+      throw new AppError(
+        'parameter_invalid',
+        `tax_behavior is ${current.tax_behavior} and cannot be changed once set to inclusive or exclusive.`,
+        {
+          param: 'tax_behavior',
+        },
+      );
     }
     next.tax_behavior = input.tax_behavior;
   }

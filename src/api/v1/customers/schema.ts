@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Expander } from '../../../http/expand.js';
-import { expandParam, zAddress, zEmail, zId, zMetadata, zUnsettable } from '../../../http/params.js';
+import { expandParam, zAddress, zEmail, zId, zMetadata, zText, zUnsettable } from '../../../http/params.js';
 
 const address = z
   .object({
@@ -42,7 +42,8 @@ export const customerFields = {
   email: z.union([zEmail(), z.null()]).optional(),
   name: zUnsettable(256).optional(),
   phone: zUnsettable(40).optional(),
-  description: zUnsettable(1000).optional(),
+  // Free text: newlines and tabs are fine here, other control characters are not.
+  description: z.union([zText(1000, { multiline: true }), z.null()]).optional(),
   address: z.union([zAddress(), z.literal('').transform(() => null), z.null()]).optional(),
   metadata: zMetadata().optional(),
 };

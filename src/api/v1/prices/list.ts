@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listPrices } from '../../../domain/prices/list-prices.js';
-import { zCurrency } from '../../../http/catalog-params.js';
+import { zCurrency, zOneOf } from '../../../http/catalog-params.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
 import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
@@ -13,7 +13,7 @@ export const listPricesQuery = z.strictObject({
   ...listParams,
   active: zBool().optional(),
   product: zId('prod').optional(),
-  type: z.enum(['one_time', 'recurring']).optional(),
+  type: zOneOf(['one_time', 'recurring']).optional(),
   currency: zCurrency().optional(),
   lookup_keys: z
     .union([zLookupKey, z.array(zLookupKey).max(10, { error: 'can list at most 10 lookup keys' })])
@@ -25,7 +25,8 @@ export const listPricesQuery = z.strictObject({
 export const listPricesEndpoint = defineEndpoint({
   method: 'GET',
   paths: ['/v1/prices'],
-  summary: 'List prices, newest first (filters: active, product, type, currency, lookup_keys[], created; expand[]=data.product)',
+  summary:
+    'List prices, newest first (filters: active, product, type, currency, lookup_keys[], created; expand[]=data.product)',
   tags: ['Prices'],
   query: listPricesQuery,
   response: listSchema(priceSchema),

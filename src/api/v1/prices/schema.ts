@@ -3,25 +3,38 @@ import type { OpContext } from '../../../domain/context.js';
 import { presentProduct } from '../../../domain/products/present-product.js';
 import { retrieveProduct } from '../../../domain/products/retrieve-product.js';
 import type { Expander } from '../../../http/expand.js';
-import { zAmount, zCurrency, zDecimalAmount, zRecurringInterval, zStatementDescriptor, zTaxBehavior, zTaxCode, zUrl } from '../../../http/catalog-params.js';
+import {
+  zAmount,
+  zCurrency,
+  zDecimalAmount,
+  zOneOf,
+  zRecurringInterval,
+  zRequired,
+  zStatementDescriptor,
+  zTaxBehavior,
+  zTaxCode,
+  zUrl,
+} from '../../../http/catalog-params.js';
 import { expandParam, zBool, zId, zInt, zMetadata, zText } from '../../../http/params.js';
 import { AppError } from '../../../lib/errors.js';
 
 const recurringInput = z.strictObject({
   interval: zRecurringInterval(),
   interval_count: zInt(1, 1095).optional(),
-  usage_type: z.enum(['licensed', 'metered']).optional(),
+  usage_type: zOneOf(['licensed', 'metered']).optional(),
 });
 
 const customUnitAmountInput = z.strictObject({
-  enabled: zBool(),
+  enabled: zRequired(zBool()),
   minimum: zAmount().optional(),
   maximum: zAmount().optional(),
   preset: zAmount().optional(),
 });
 
 const tierInput = z.strictObject({
-  up_to: z.union([z.literal('inf'), zInt(1, 999_999_999_999)], { error: "must be a positive integer or 'inf'" }),
+  up_to: zRequired(
+    z.union([z.literal('inf'), zInt(1, 999_999_999_999)], { error: "must be a positive integer or 'inf'" }),
+  ),
   flat_amount: zAmount().optional(),
   flat_amount_decimal: zDecimalAmount().optional(),
   unit_amount: zAmount().optional(),
@@ -33,13 +46,15 @@ export const priceTermsFields = {
   currency: zCurrency(),
   unit_amount: zAmount().optional(),
   unit_amount_decimal: zDecimalAmount().optional(),
-  billing_scheme: z.enum(['per_unit', 'tiered']).optional(),
+  billing_scheme: zOneOf(['per_unit', 'tiered']).optional(),
   tiers: z.array(tierInput).max(100, { error: 'can have at most 100 tiers' }).optional(),
-  tiers_mode: z.enum(['graduated', 'volume']).optional(),
-  type: z.enum(['one_time', 'recurring']).optional(),
+  tiers_mode: zOneOf(['graduated', 'volume']).optional(),
+  type: zOneOf(['one_time', 'recurring']).optional(),
   recurring: recurringInput.optional(),
   custom_unit_amount: customUnitAmountInput.optional(),
-  transform_quantity: z.strictObject({ divide_by: zInt(1, 1_000_000_000), round: z.enum(['up', 'down']) }).optional(),
+  transform_quantity: z
+    .strictObject({ divide_by: zRequired(zInt(1, 1_000_000_000)), round: zOneOf(['up', 'down']) })
+    .optional(),
   tax_behavior: zTaxBehavior().optional(),
   active: zBool().optional(),
   lookup_key: zText(200, { min: 1 }).optional(),
@@ -98,14 +113,23 @@ export const priceSchema = z
     billing_scheme: z.enum(['per_unit', 'tiered']),
     created: z.int(),
     currency: z.string(),
-    custom_unit_amount: z.object({ maximum: z.int().nullable(), minimum: z.int().nullable(), preset: z.int().nullable() }).nullable(),
+    custom_unit_amount: z
+      .object({ maximum: z.int().nullable(), minimum: z.int().nullable(), preset: z.int().nullable() })
+      .nullable(),
     livemode: z.boolean(),
     lookup_key: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     nickname: z.string().nullable(),
-    product: z.union([z.string(), z.looseObject({ id: z.string(), object: z.literal('product') }).meta({ description: 'The expanded Product' })]),
+    product: z.union([
+      z.string(),
+      z.looseObject({ id: z.string(), object: z.literal('product') }).meta({ description: 'The expanded Product' }),
+    ]),
     recurring: z
-      .object({ interval: z.enum(['day', 'week', 'month', 'year']), interval_count: z.int(), usage_type: z.enum(['licensed', 'metered']) })
+      .object({
+        interval: z.enum(['day', 'week', 'month', 'year']),
+        interval_count: z.int(),
+        usage_type: z.enum(['licensed', 'metered']),
+      })
       .nullable(),
     tax_behavior: z.enum(['inclusive', 'exclusive', 'unspecified']),
     tiers: z.array(tierSchema).nullable(),

@@ -32,7 +32,13 @@ export const listProductsEndpoint = defineEndpoint({
     await applyExpand([], query.expand, expanders, { list: true });
     const page = await listProducts(
       ctx,
-      { active: query.active, shippable: query.shippable, url: query.url, ids: query.ids, created: createdFilters(query.created) },
+      {
+        active: query.active,
+        shippable: query.shippable,
+        url: query.url,
+        ids: query.ids,
+        created: createdFilters(query.created),
+      },
       pageRequest(query),
     );
     const envelope = listEnvelope(page, path);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../../lib/clock.js';
 import { client, ENGINES, startTestServer, type TestServer } from '../../../../test/harness.js';
 
 type Obj = Record<string, unknown>;
@@ -76,7 +75,12 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
   it('creates the default price with default_price_data in the same request, expandable on retrieve', async () => {
     const res = await api.post('/v1/products', {
       name: 'Pro',
-      default_price_data: { currency: 'usd', unit_amount: 2000, recurring: { interval: 'month' }, tax_behavior: 'exclusive' },
+      default_price_data: {
+        currency: 'usd',
+        unit_amount: 2000,
+        recurring: { interval: 'month' },
+        tax_behavior: 'exclusive',
+      },
     });
     expect(res.status).toBe(200);
     const priceId = res.body.default_price as string;
@@ -94,7 +98,10 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     });
     const expanded = await api.get(`/v1/products/${res.body.id as string}?expand[]=default_price`);
     expect(expanded.body.default_price).toEqual(price.body);
-    const types = (await api.get<List>('/v1/events?limit=3')).body.data.map((e) => [e.type, (e.data as { object: { id: string } }).object.id]);
+    const types = (await api.get<List>('/v1/events?limit=3')).body.data.map((e) => [
+      e.type,
+      (e.data as { object: { id: string } }).object.id,
+    ]);
     expect(types.slice(0, 2)).toEqual([
       ['price.created', priceId],
       ['product.created', res.body.id],
@@ -106,7 +113,12 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     });
     expect(form.status).toBe(200);
     const formPrice = await api.get(`/v1/prices/${form.body.default_price as string}`);
-    expect(formPrice.body).toMatchObject({ currency: 'eur', unit_amount: null, unit_amount_decimal: '1250.5', type: 'one_time' });
+    expect(formPrice.body).toMatchObject({
+      currency: 'eur',
+      unit_amount: null,
+      unit_amount_decimal: '1250.5',
+      type: 'one_time',
+    });
   });
 
   it('updates fields, unsets nullable ones with null or "", and sets default_price to one of its prices', async () => {
@@ -121,7 +133,7 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
       metadata: { a: '1', b: '2' },
     });
     const id = created.body.id as string;
-    (server.clock as ManualClock).advance(5);
+    expect((await api.post('/v1/test_helpers/advance_clock', { seconds: 5 })).status).toBe(200);
     const updated = await api.post(`/v1/products/${id}`, {
       name: 'Wool hat',
       description: null,
@@ -161,7 +173,10 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     const lister = client(server, fresh.keys.sk_test);
     const a = await lister.post('/v1/products', { name: 'A', shippable: true, url: 'https://example.com/a' });
     const b = await lister.post('/v1/products', { name: 'B', active: false });
-    const c = await lister.post('/v1/products', { name: 'C', default_price_data: { currency: 'usd', unit_amount: 100 } });
+    const c = await lister.post('/v1/products', {
+      name: 'C',
+      default_price_data: { currency: 'usd', unit_amount: 100 },
+    });
     const ids = (res: { body: List }) => res.body.data.map((p) => p.id);
 
     const all = await lister.get<List>('/v1/products');
@@ -171,8 +186,12 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     expect(ids(await lister.get<List>('/v1/products?active=true'))).toEqual([c.body.id, a.body.id]);
     expect(ids(await lister.get<List>('/v1/products?active=false'))).toEqual([b.body.id]);
     expect(ids(await lister.get<List>('/v1/products?shippable=true'))).toEqual([a.body.id]);
-    expect(ids(await lister.get<List>(`/v1/products?url=${encodeURIComponent('https://example.com/a')}`))).toEqual([a.body.id]);
-    expect(ids(await lister.get<List>(`/v1/products?ids[]=${a.body.id as string}&ids[]=${c.body.id as string}`))).toEqual([c.body.id, a.body.id]);
+    expect(ids(await lister.get<List>(`/v1/products?url=${encodeURIComponent('https://example.com/a')}`))).toEqual([
+      a.body.id,
+    ]);
+    expect(
+      ids(await lister.get<List>(`/v1/products?ids[]=${a.body.id as string}&ids[]=${c.body.id as string}`)),
+    ).toEqual([c.body.id, a.body.id]);
     expect(ids(await lister.get<List>(`/v1/products?created[gte]=${a.body.created as number}`))).toHaveLength(3);
 
     const page1 = await lister.get<List>('/v1/products?limit=2');
@@ -181,7 +200,11 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     expect(ids(page2)).toEqual([a.body.id]);
 
     const expanded = await lister.get<List>('/v1/products?expand[]=data.default_price&limit=1');
-    expect(expanded.body.data[0]?.default_price).toMatchObject({ object: 'price', id: c.body.default_price, unit_amount: 100 });
+    expect(expanded.body.data[0]?.default_price).toMatchObject({
+      object: 'price',
+      id: c.body.default_price,
+      unit_amount: 100,
+    });
   });
 
   it('deletes a product without prices: tombstone, product.deleted, gone from lists', async () => {

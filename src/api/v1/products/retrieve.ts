@@ -3,7 +3,13 @@ import { presentProduct } from '../../../domain/products/present-product.js';
 import { retrieveProduct } from '../../../domain/products/retrieve-product.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
-import { deletedProductSchema, productExpanders, productIdParams, productRetrieveQuery, productSchema } from './schema.js';
+import {
+  deletedProductSchema,
+  productExpanders,
+  productIdParams,
+  productRetrieveQuery,
+  productSchema,
+} from './schema.js';
 
 export const retrieveProductEndpoint = defineEndpoint({
   method: 'GET',

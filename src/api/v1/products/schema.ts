@@ -2,25 +2,58 @@ import { z } from 'zod';
 import type { OpContext } from '../../../domain/context.js';
 import { loadPrice } from '../../../domain/prices/load-price.js';
 import type { Expander } from '../../../http/expand.js';
-import { zAmount, zCurrency, zDecimalAmount, zRecurringInterval, zStatementDescriptor, zTaxBehavior, zTaxCode, zUrl } from '../../../http/catalog-params.js';
+import {
+  zAmount,
+  zCurrency,
+  zDecimalAmount,
+  zRecurringInterval,
+  zRequired,
+  zStatementDescriptor,
+  zTaxBehavior,
+  zTaxCode,
+  zUrl,
+} from '../../../http/catalog-params.js';
 import { expandParam, zBool, zId, zInt, zMetadata, zText } from '../../../http/params.js';
 import { unlessMissing } from '../prices/schema.js';
 
 /** A package dimension (inches or ounces): positive, at most two decimal places. */
 const zDimension = () =>
-  z
-    .union([z.number(), z.string().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'must be a number' }).transform(Number)], { error: 'must be a number' })
-    .pipe(
-      z
-        .number()
-        .positive({ error: 'must be greater than 0' })
-        .max(1_000_000, { error: 'must be at most 1000000' })
-        .refine((n) => Math.round(n * 100) / 100 === n, { error: 'must have at most two decimal places' }),
-    );
+  zRequired(
+    z
+      .union(
+        [
+          z.number(),
+          z
+            .string()
+            .regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'must be a number' })
+            .transform(Number),
+        ],
+        { error: 'must be a number' },
+      )
+      .pipe(
+        z
+          .number()
+          .positive({ error: 'must be greater than 0' })
+          .max(1_000_000, { error: 'must be at most 1000000' })
+          .refine((n) => Math.round(n * 100) / 100 === n, { error: 'must have at most two decimal places' }),
+      ),
+  );
 
-const packageDimensions = z.strictObject({ height: zDimension(), length: zDimension(), width: zDimension(), weight: zDimension() });
+const packageDimensions = z.strictObject({
+  height: zDimension(),
+  length: zDimension(),
+  width: zDimension(),
+  weight: zDimension(),
+});
 const images = z.array(zUrl()).max(8, { error: 'can list at most 8 images' });
-const marketingFeatures = z.array(z.strictObject({ name: zText(80, { min: 1 }) })).max(15, { error: 'can list at most 15 features' });
+const marketingFeatures = z
+  .array(z.strictObject({ name: zText(80, { min: 1 }) }))
+  .max(15, { error: 'can list at most 15 features' });
+/**
+ * A list that "" or null empties (a form body cannot send an empty array). Read before validation, so an error
+ * inside an item still names the item's field.
+ */
+const emptiable = <T extends z.ZodType>(list: T) => z.preprocess((v) => (v === '' || v === null ? [] : v), list);
 /** "" or null, for fields an update may clear. */
 const zClear = z.union([z.literal(''), z.null()]);
 
@@ -32,7 +65,12 @@ export const defaultPriceDataInput = z.strictObject({
   recurring: z.strictObject({ interval: zRecurringInterval(), interval_count: zInt(1, 1095).optional() }).optional(),
   tax_behavior: zTaxBehavior().optional(),
   custom_unit_amount: z
-    .strictObject({ enabled: zBool(), minimum: zAmount().optional(), maximum: zAmount().optional(), preset: zAmount().optional() })
+    .strictObject({
+      enabled: zRequired(zBool()),
+      minimum: zAmount().optional(),
+      maximum: zAmount().optional(),
+      preset: zAmount().optional(),
+    })
     .optional(),
   metadata: zMetadata().optional(),
 });
@@ -41,8 +79,8 @@ export const createProductFields = {
   name: zText(5000, { min: 1 }),
   active: zBool().optional(),
   description: zText(5000, { multiline: true }).optional(),
-  images: z.union([images, z.literal('')]).optional(),
-  marketing_features: z.union([marketingFeatures, z.literal('')]).optional(),
+  images: emptiable(images).optional(),
+  marketing_features: emptiable(marketingFeatures).optional(),
   metadata: zMetadata().optional(),
   package_dimensions: packageDimensions.optional(),
   shippable: zBool().optional(),
@@ -58,8 +96,8 @@ export const updateProductFields = {
   name: zText(5000, { min: 1 }).optional(),
   active: zBool().optional(),
   description: z.union([zText(5000, { multiline: true }), z.null()]).optional(),
-  images: z.union([images, zClear]).optional(),
-  marketing_features: z.union([marketingFeatures, zClear]).optional(),
+  images: emptiable(images).optional(),
+  marketing_features: emptiable(marketingFeatures).optional(),
   metadata: zMetadata().optional(),
   package_dimensions: z.union([packageDimensions, zClear]).optional(),
   shippable: z.union([zBool(), z.null()]).optional(),
@@ -77,7 +115,10 @@ export const productSchema = z
     active: z.boolean(),
     created: z.int(),
     default_price: z
-      .union([z.string(), z.looseObject({ id: z.string(), object: z.literal('price') }).meta({ description: 'The expanded Price' })])
+      .union([
+        z.string(),
+        z.looseObject({ id: z.string(), object: z.literal('price') }).meta({ description: 'The expanded Price' }),
+      ])
       .nullable(),
     description: z.string().nullable(),
     images: z.array(z.string()),
@@ -85,7 +126,9 @@ export const productSchema = z
     marketing_features: z.array(z.object({ name: z.string() })),
     metadata: z.record(z.string(), z.string()),
     name: z.string(),
-    package_dimensions: z.object({ height: z.number(), length: z.number(), width: z.number(), weight: z.number() }).nullable(),
+    package_dimensions: z
+      .object({ height: z.number(), length: z.number(), width: z.number(), weight: z.number() })
+      .nullable(),
     shippable: z.boolean().nullable(),
     statement_descriptor: z.string().nullable(),
     tax_code: z.string().nullable(),

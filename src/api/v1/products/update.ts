@@ -9,7 +9,8 @@ export type UpdateProductRequest = z.input<typeof updateProductBody>;
 export const updateProductEndpoint = defineEndpoint({
   method: 'POST',
   paths: ['/v1/products/:id'],
-  summary: 'Update a product (metadata merges; null or "" unsets a field; `default_price` must be one of its active prices)',
+  summary:
+    'Update a product (metadata merges; null or "" unsets a field; `default_price` must be one of its active prices)',
   tags: ['Products'],
   params: productIdParams,
   body: updateProductBody,

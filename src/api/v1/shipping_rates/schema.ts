@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { zAmount, zCurrency, zTaxBehavior, zTaxCode } from '../../../http/catalog-params.js';
+import { zAmount, zCurrency, zOneOf, zTaxBehavior, zTaxCode } from '../../../http/catalog-params.js';
 import { expandParam, zBool, zInt, zMetadata, zText } from '../../../http/params.js';
 
-const deliveryUnit = z.enum(['hour', 'day', 'business_day', 'week', 'month']);
-const deliveryBound = z.strictObject({ unit: deliveryUnit, value: zInt(1, 1000) });
+const deliveryUnitInput = zOneOf(['hour', 'day', 'business_day', 'week', 'month']);
+const deliveryBound = z.strictObject({ unit: deliveryUnitInput, value: zInt(1, 1000) });
 
 export const createShippingRateFields = {
   display_name: zText(100, { min: 1 }),
   type: z.literal('fixed_amount', { error: "must be 'fixed_amount'" }).optional(),
   fixed_amount: z.strictObject({ amount: zAmount(), currency: zCurrency() }).optional(),
-  delivery_estimate: z.strictObject({ minimum: deliveryBound.optional(), maximum: deliveryBound.optional() }).optional(),
+  delivery_estimate: z
+    .strictObject({ minimum: deliveryBound.optional(), maximum: deliveryBound.optional() })
+    .optional(),
   tax_behavior: zTaxBehavior().optional(),
   tax_code: zTaxCode().optional(),
   active: zBool().optional(),
@@ -22,6 +24,7 @@ export const updateShippingRateFields = {
   tax_behavior: zTaxBehavior().optional(),
 };
 
+const deliveryUnit = z.enum(['hour', 'day', 'business_day', 'week', 'month']);
 const bound = z.object({ unit: deliveryUnit, value: z.int() }).nullable();
 
 export const shippingRateSchema = z

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { retrieveCharge } from '../../../domain/charges/retrieve-charge.js';
+import { defineEndpoint } from '../../../http/endpoint.js';
+import { zText } from '../../../http/params.js';
+import { chargeSchema } from './schema.js';
+
+export const retrieveChargeEndpoint = defineEndpoint({
+  method: 'GET',
+  paths: ['/v1/charges/:id'],
+  summary: 'Retrieve a charge',
+  tags: ['Charges'],
+  params: z.strictObject({ id: zText(255) }),
+  response: chargeSchema,
+  handler: ({ deps, actor, db, params }) => retrieveCharge({ deps, actor, db }, params.id),
+});

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import type { OpContext } from '../../../domain/context.js';
+import { presentCustomer, retrieveCustomer } from '../../../domain/customers/retrieve-customer.js';
+import { AppError } from '../../../lib/errors.js';
+import type { Expander } from '../../../http/expand.js';
+import { zCurrency, zOneOf, zRequired, zStatementDescriptor, zUrl } from '../../../http/catalog-params.js';
+import { expandParam, zEmail, zId, zInt, zMetadata, zText } from '../../../http/params.js';
+import { MAX_AMOUNT } from '../../../lib/currencies.js';
+import { chargeListSchema } from '../charges/schema.js';
+
+const nextActionSchema = z
+  .object({
+    type: z.literal('redirect_to_url'),
+    redirect_to_url: z.object({ url: z.string(), return_url: z.string().nullable() }),
+  })
+  .nullable();
+
+export const paymentIntentSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('payment_intent'),
+    amount: z.int(),
+    amount_capturable: z.int(),
+    amount_received: z.int(),
+    canceled_at: z.int().nullable(),
+    cancellation_reason: z.string().nullable(),
+    capture_method: z.enum(['automatic', 'manual']),
+    charges: chargeListSchema,
+    client_secret: z.string(),
+    confirmation_method: z.enum(['automatic', 'manual']),
+    created: z.int(),
+    currency: z.string(),
+    customer: z.union([z.string(), z.record(z.string(), z.unknown())]).nullable(),
+    description: z.string().nullable(),
+    last_payment_error: z
+      .object({
+        type: z.literal('payment_error'),
+        code: z.string(),
+        decline_code: z.string().nullable(),
+        message: z.string(),
+        charge: z.string().nullable(),
+        payment_method: z.string().nullable(),
+      })
+      .nullable(),
+    latest_charge: z.string().nullable(),
+    livemode: z.boolean(),
+    merchant_id: z.string(),
+    metadata: z.record(z.string(), z.string()),
+    next_action: nextActionSchema,
+    payment_method: z.string().nullable(),
+    payment_method_types: z.array(z.string()),
+    receipt_email: z.string().nullable(),
+    setup_future_usage: z.enum(['on_session', 'off_session']).nullable(),
+    statement_descriptor: z.string().nullable(),
+    status: z.enum([
+      'requires_payment_method',
+      'requires_confirmation',
+      'requires_action',
+      'processing',
+      'requires_capture',
+      'succeeded',
+      'canceled',
+    ]),
+  })
+  .meta({ id: 'PaymentIntent' });
+
+/** A payment amount: a positive integer up to 99,999,999; the currency's minimum is checked with the currency. */
+export const zPaymentAmount = () => zRequired(zInt(1, MAX_AMOUNT));
+
+export const zPaymentMethodTypes = () =>
+  z.array(zOneOf(['card'])).min(1, { error: 'must list at least one type' }).max(1, { error: "only 'card' is supported" });
+
+export const paymentIntentIdParams = z.strictObject({ id: zText(255) });
+export const paymentIntentRetrieveQuery = z.strictObject(expandParam);
+
+/** Fields shared by create and update. */
+export const paymentIntentFields = {
+  customer: zId('cus').optional(),
+  capture_method: zOneOf(['automatic', 'manual']).optional(),
+  description: z.union([zText(1000, { multiline: true }), z.null()]).optional(),
+  metadata: zMetadata().optional(),
+  receipt_email: z.union([zEmail(), z.null()]).optional(),
+  statement_descriptor: z.union([zStatementDescriptor(), z.null()]).optional(),
+  setup_future_usage: zOneOf(['on_session', 'off_session']).optional(),
+  payment_method: zId('pm').optional(),
+};
+
+export { zCurrency, zUrl };
+
+/** PaymentIntent `customer` expands to the Customer (a deleted one to its tombstone). */
+export function paymentIntentExpanders(ctx: OpContext): Record<string, Expander> {
+  return {
+    customer: async (id) => {
+      try {
+        return presentCustomer(await retrieveCustomer(ctx, id));
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'resource_missing') return undefined;
+        throw err;
+      }
+    },
+  };
+}

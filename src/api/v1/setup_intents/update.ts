@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { updateSetupIntent } from '../../../domain/setup-intents/update-setup-intent.js';
+import { defineEndpoint } from '../../../http/endpoint.js';
+import { setupIntentFields, setupIntentIdParams, setupIntentSchema } from './schema.js';
+
+export const updateSetupIntentBody = z.strictObject(setupIntentFields);
+
+export const updateSetupIntentEndpoint = defineEndpoint({
+  method: 'POST',
+  paths: ['/v1/setup_intents/:id'],
+  summary: 'Update a SetupIntent',
+  tags: ['SetupIntents'],
+  params: setupIntentIdParams,
+  body: updateSetupIntentBody,
+  response: setupIntentSchema,
+  handler: ({ deps, actor, db, params, body }) => updateSetupIntent({ deps, actor, db }, params.id, body),
+});

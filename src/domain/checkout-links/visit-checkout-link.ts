@@ -1,0 +1,61 @@
+import type { Deps, Actor, Merchant, OpContext } from '../context.js';
+import { merchantNow } from '../context.js';
+import { createCheckoutSession } from '../checkout-sessions/create-checkout-session.js';
+import type { CheckoutSession } from '../checkout-sessions/session.js';
+import { CHECKOUT_LINKS_TABLE, loadLinkRow, type CheckoutLink } from './checkout-link.js';
+
+/** Where a hosted confirmation is shown after a link's session completes. */
+export function linkConfirmationUrl(publicUrl: string, linkId: string): string {
+  return `${publicUrl}/cl/${linkId}/complete?session_id={CHECKOUT_SESSION_ID}`;
+}
+
+/**
+ * The actor a link's public page acts as: the link's merchant, in the link's mode, on that merchant's clock. The
+ * page carries no API key — the link id is public by design — so the link is found by id alone.
+ */
+export async function linkActor(deps: Deps, linkId: string): Promise<Actor | undefined> {
+  if (!/^cl_[A-Za-z0-9]{1,100}$/.test(linkId)) return undefined;
+  const row = (await deps.store.db
+    .selectFrom(`${CHECKOUT_LINKS_TABLE} as l`)
+    .innerJoin('merchants as m', 'm.id', 'l.merchant_id')
+    .select(['l.livemode', 'm.id', 'm.name', 'm.default_api_version', 'm.test_clock_offset_s', 'm.created'])
+    .where('l.id', '=', linkId)
+    .executeTakeFirst()) as (Merchant & { livemode: number }) | undefined;
+  if (!row) return undefined;
+  const merchant: Merchant = {
+    id: row.id,
+    name: row.name,
+    default_api_version: row.default_api_version,
+    test_clock_offset_s: Number(row.test_clock_offset_s),
+    created: Number(row.created),
+  };
+  const livemode = Number(row.livemode) === 1;
+  return { merchant, scope: { merchantId: merchant.id, livemode }, apiVersion: merchant.default_api_version, now: merchantNow(deps.clock, merchant, livemode) };
+}
+
+export type LinkVisit = { kind: 'session'; session: CheckoutSession } | { kind: 'inactive'; link: CheckoutLink };
+
+/**
+ * A visit of a link's URL: an active link mints a new hosted Checkout Session from its items and options
+ * (`checkout_link` set; success goes to `after_completion.redirect.url`, or to Railyard's confirmation page); an
+ * inactive one mints nothing.
+ */
+export async function visitCheckoutLink(ctx: OpContext, linkId: string): Promise<LinkVisit> {
+  const { link, items } = await loadLinkRow(ctx, linkId);
+  if (!link.active) return { kind: 'inactive', link };
+  const publicUrl = ctx.deps.config.publicUrl;
+  const session = await createCheckoutSession(
+    ctx,
+    {
+      mode: link.mode,
+      ui_mode: 'hosted',
+      line_items: items.items.map((i) => ({ price: i.price, quantity: i.quantity })),
+      currency: link.currency,
+      billing_address_collection: link.billing_address_collection,
+      success_url: link.after_completion.type === 'redirect' && link.after_completion.redirect ? link.after_completion.redirect.url : linkConfirmationUrl(publicUrl, link.id),
+      cancel_url: link.url,
+    },
+    { checkoutLink: { id: link.id, ownPrices: new Set(items.ownPrices) } },
+  );
+  return { kind: 'session', session };
+}

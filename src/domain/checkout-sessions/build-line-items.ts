@@ -1,0 +1,100 @@
+import { AppError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { OpContext } from '../context.js';
+import { createPriceFromData, type PriceData } from '../prices/create-price-from-data.js';
+import { loadPrice } from '../prices/load-price.js';
+import type { Price } from '../prices/price.js';
+import { loadProduct } from '../products/load-product.js';
+import { lineAmount } from './line-amount.js';
+import { MAX_LINE_ITEMS, type LineItem } from './session.js';
+
+export interface LineItemInput {
+  price?: string | undefined;
+  price_data?: PriceData | undefined;
+  quantity: number;
+}
+
+export interface BuildLineItemsOptions {
+  /** Where the list sits in the request (`line_items`); errors name `<param>[i][field]`. */
+  param?: string;
+  /** The currency every item must be in (the request's `currency`), if given. */
+  currency?: string | undefined;
+  /** Archived prices that may still be sold: the inline prices a checkout link created for its own items. */
+  ownPrices?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Turns requested line items into session line items, in the caller's transaction: each names exactly one of a
+ * `price` (the caller's, active, with an active product) or a `price_data` (an inline price, created archived);
+ * all share one currency (the request's `currency` when given); at most MAX_LINE_ITEMS. Each line's amount comes
+ * from its price (see lineAmount). Errors name the item's parameter; the transaction undoes any inline price.
+ */
+export async function buildLineItems(
+  ctx: OpContext,
+  inputs: LineItemInput[],
+  options: BuildLineItemsOptions = {},
+): Promise<{ items: LineItem[]; currency: string }> {
+  const base = options.param ?? 'line_items';
+  if (inputs.length === 0) throw new AppError('parameter_missing', `Missing required param: ${base} (at least one item).`, { param: base });
+  if (inputs.length > MAX_LINE_ITEMS) {
+    throw new AppError('parameter_invalid', `Invalid ${base}: at most ${MAX_LINE_ITEMS} line items.`, { param: base });
+  }
+  let currency = options.currency;
+  const items: LineItem[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const at = (field: string) => `${base}[${i}][${field}]`;
+    if (input.price !== undefined && input.price_data !== undefined) {
+      throw new AppError('parameters_exclusive', `Pass either price or price_data in ${base}[${i}], not both.`, { param: at('price_data') });
+    }
+    let price: Price;
+    let description: string;
+    let currencyParam: string;
+    if (input.price !== undefined) {
+      price = await loadPrice(ctx, input.price, { param: at('price') });
+      currencyParam = at('price');
+      if (!price.active && !options.ownPrices?.has(price.id)) {
+        throw new AppError('parameter_invalid', `The price '${price.id}' is archived (active=false) and cannot be sold. Use an active price.`, {
+          param: at('price'),
+        });
+      }
+      const product = await loadProduct(ctx, price.product, { param: at('price') });
+      if (!product.active && !options.ownPrices?.has(price.id)) {
+        throw new AppError('parameter_invalid', `The product '${product.id}' of price '${price.id}' is archived (active=false) and cannot be sold.`, {
+          param: at('price'),
+        });
+      }
+      description = product.name;
+    } else if (input.price_data !== undefined) {
+      currencyParam = `${at('price_data')}[currency]`;
+      if (currency !== undefined && input.price_data.currency !== currency) throw currencyMismatch(currencyParam, input.price_data.currency, currency);
+      price = await createPriceFromData(ctx, input.price_data, { paramPrefix: at('price_data') });
+      description = input.price_data.product_data?.name ?? (await loadProduct(ctx, price.product, { param: `${at('price_data')}[product]` })).name;
+    } else {
+      throw new AppError('parameter_missing', `Missing required param: ${at('price')} (or ${at('price_data')}).`, { param: at('price') });
+    }
+    if (currency === undefined) currency = price.currency;
+    else if (price.currency !== currency) throw currencyMismatch(currencyParam, price.currency, currency);
+    const amount = lineAmount(price, input.quantity, input.price !== undefined ? at('price') : at('price_data'));
+    items.push({
+      id: newId('li'),
+      object: 'item',
+      amount_discount: 0,
+      amount_subtotal: amount,
+      amount_tax: 0,
+      amount_total: amount,
+      currency: price.currency,
+      description,
+      price,
+      quantity: input.quantity,
+    });
+  }
+  return { items, currency: currency as string };
+}
+
+function currencyMismatch(param: string, found: string, expected: string): AppError {
+  return new AppError(
+    'parameter_invalid',
+    `All line items must use the same currency: this one is in ${found}, the session in ${expected}.`,
+    { param },
+  );
+}

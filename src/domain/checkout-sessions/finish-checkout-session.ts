@@ -1,0 +1,96 @@
+import type { OpContext } from '../context.js';
+import { createCustomer } from '../customers/create-customer.js';
+import { isDeleted } from '../customers/customer.js';
+import { retrieveCustomer } from '../customers/retrieve-customer.js';
+import { recordEvent } from '../events/record-event.js';
+import { recordLinkCompletion } from '../checkout-links/record-link-completion.js';
+import { createOrderFromSession } from '../orders/create-order-from-session.js';
+import { onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
+import type { PaymentIntent } from '../payment-intents/payment-intent.js';
+import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
+import type { CheckoutSession, CollectedDetails } from './session.js';
+import { loadSessionRow, saveSession } from './session-store.js';
+
+/** A Customer is made at completion when asked (`always`), or when the session's mode needs one (`order`). */
+export function sessionNeedsCustomer(session: CheckoutSession): boolean {
+  return session.customer === null && (session.customer_creation === 'always' || session.mode === 'order');
+}
+
+/** The email a session's customer has, when it has one (a deleted customer has none). */
+export async function customerEmail(ctx: OpContext, id: string | null): Promise<string | null> {
+  if (id === null) return null;
+  const c = await retrieveCustomer(ctx, id);
+  return isDeleted(c) ? null : c.email;
+}
+
+/** Creates the Customer a session's buyer becomes, from what they gave. */
+export async function createSessionCustomer(ctx: OpContext, session: CheckoutSession, collected: CollectedDetails, fallbackEmail: string | null) {
+  return createCustomer(ctx, {
+    email: collected.email ?? session.customer_email ?? fallbackEmail,
+    name: collected.name ?? null,
+    phone: collected.phone ?? null,
+    address: collected.billing_address ?? null,
+  });
+}
+
+/**
+ * Completes an open session whose payment went through (its intent `succeeded`, or `requires_capture` with manual
+ * capture) or that had nothing to pay: the buyer's details become `customer_details` / `shipping_details`, the
+ * Customer is set (made now if needed and not made at the payment attempt), a checkout link counts the sale, an
+ * order-mode session creates its Order; `status: complete`, `payment_status: paid` (`no_payment_required` without
+ * a PaymentIntent); event `checkout.session.completed`. A session that is no longer open is left as it is.
+ */
+export async function finishCheckoutSession(ctx: OpContext, sessionId: string, intent: PaymentIntent | null): Promise<CheckoutSession> {
+  const row = await loadSessionRow(ctx, sessionId, { forUpdate: true });
+  const current = row.session;
+  if (current.status !== 'open') return current;
+  const collected = row.collected;
+  let customer = current.customer ?? collected.customer ?? intent?.customer ?? null;
+  const knownEmail = await customerEmail(ctx, customer);
+  if (customer === null && sessionNeedsCustomer(current)) {
+    customer = (await createSessionCustomer(ctx, current, collected, intent?.receipt_email ?? null)).id;
+  }
+  const email = collected.email ?? current.customer_email ?? knownEmail ?? intent?.receipt_email ?? null;
+  const next: CheckoutSession = {
+    ...current,
+    status: 'complete',
+    payment_status: current.payment_intent === null ? 'no_payment_required' : 'paid',
+    customer,
+    customer_details: {
+      email,
+      name: collected.name ?? null,
+      phone: collected.phone ?? null,
+      address: collected.billing_address ?? null,
+    },
+    shipping_details: collected.shipping_address
+      ? { name: collected.shipping_name ?? collected.name ?? null, address: collected.shipping_address }
+      : current.shipping_details,
+  };
+  if (next.checkout_link !== null) await recordLinkCompletion(ctx, next.checkout_link);
+  await saveSession(ctx, next);
+  if (next.mode === 'order') {
+    const rate = next.shipping_cost ? await loadShippingRate(ctx, next.shipping_cost.shipping_rate).catch(() => undefined) : undefined;
+    await createOrderFromSession(ctx, next, row.lineItems, rate);
+  }
+  await recordEvent(ctx, 'checkout.session.completed', next, { paymentIntent: next.payment_intent });
+  return next;
+}
+
+let listening = false;
+
+/**
+ * Completes a session whenever its PaymentIntent's payment goes through, wherever that happens: the confirm call of
+ * the client-side API or the hosted page, or the 3-D Secure authentication page (which knows nothing of
+ * checkout). Runs inside the transaction that changed the intent. Registered once per process.
+ */
+export function listenForSessionPayments(): void {
+  if (listening) return;
+  listening = true;
+  onPaymentIntentStatusChange(async (ctx, change) => {
+    if (change.checkoutSession === null) return;
+    if (change.intent.status !== 'succeeded' && change.intent.status !== 'requires_capture') return;
+    await finishCheckoutSession(ctx, change.checkoutSession, change.intent);
+  });
+}
+
+listenForSessionPayments();

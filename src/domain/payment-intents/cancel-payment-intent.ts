@@ -1,0 +1,48 @@
+import { AppError } from '../../lib/errors.js';
+import { loadCharge } from '../charges/charge.js';
+import type { OpContext } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { processorFor } from '../processor/processor.js';
+import { notifyStatusChange } from './listeners.js';
+import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
+import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
+import { nextStatus } from './state-machine.js';
+
+/**
+ * Cancels an intent from any non-terminal status except `processing` (event `payment_intent.canceled`). A held
+ * authorization (`requires_capture`) is released. An intent owned by a Checkout Session is canceled by expiring
+ * the session: directly it answers 400 `resource_in_use`, unless the session itself asks (`bySession`).
+ */
+export async function cancelPaymentIntent(
+  ctx: OpContext,
+  id: string,
+  reason: string | null | undefined,
+  options: { bySession?: boolean } = {},
+): Promise<PaymentIntent> {
+  const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
+  const intent = row.intent;
+  if (row.checkoutSession !== null && !options.bySession) {
+    throw new AppError(
+      'resource_in_use',
+      `This PaymentIntent belongs to Checkout Session ${row.checkoutSession}: expire the session instead of canceling the PaymentIntent.`,
+    );
+  }
+  const status = nextStatus(intent.status, 'cancel');
+  if (intent.status === 'requires_capture' && intent.latest_charge) {
+    const { reference } = await loadCharge(ctx, intent.latest_charge);
+    if (reference) await processorFor(ctx.deps, ctx.actor.scope.livemode).release({ reference });
+  }
+  const next: StoredPaymentIntent = {
+    ...intent,
+    status,
+    amount_capturable: 0,
+    canceled_at: ctx.actor.now,
+    cancellation_reason: reason ?? null,
+    next_action: null,
+  };
+  await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
+  const presented = await presentPaymentIntent(ctx, next);
+  await recordEvent(ctx, 'payment_intent.canceled', presented, { paymentIntent: id });
+  await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
+  return presented;
+}

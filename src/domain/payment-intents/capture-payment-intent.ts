@@ -1,0 +1,47 @@
+import { AppError } from '../../lib/errors.js';
+import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
+import type { OpContext } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { processorFor } from '../processor/processor.js';
+import { notifyStatusChange } from './listeners.js';
+import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
+import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
+import { nextStatus } from './state-machine.js';
+
+/**
+ * Captures a held (manual-capture) payment, fully or partly: `amount` defaults to everything capturable; a smaller
+ * amount captures that much and releases the rest, which can no longer be captured. Events `charge.captured` and
+ * `payment_intent.succeeded`. `param` names the amount parameter the caller used in errors.
+ */
+export async function capturePaymentIntent(
+  ctx: OpContext,
+  id: string,
+  input: { amount?: number | undefined; param?: string },
+): Promise<PaymentIntent> {
+  const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
+  const intent = row.intent;
+  const status = nextStatus(intent.status, 'capture');
+  const amount = input.amount ?? intent.amount_capturable;
+  if (amount > intent.amount_capturable) {
+    throw new AppError(
+      'amount_too_large',
+      `The amount to capture (${amount}) is greater than the amount capturable on this PaymentIntent (${intent.amount_capturable}).`,
+      { param: input.param ?? 'amount_to_capture' },
+    );
+  }
+  if (!intent.latest_charge) throw new Error(`PaymentIntent ${id} is requires_capture without a charge`);
+  const loaded = await loadCharge(ctx, intent.latest_charge, { forUpdate: true });
+  if (!loaded.reference) throw new Error(`Charge ${loaded.charge.id} has no processor reference`);
+  await processorFor(ctx.deps, ctx.actor.scope.livemode).capture({ reference: loaded.reference, amount, currency: intent.currency });
+
+  const charge: Charge = { ...loaded.charge, amount_captured: amount, captured: true };
+  await saveCharge(ctx, charge);
+  const next: StoredPaymentIntent = { ...intent, status, amount_received: amount, amount_capturable: 0 };
+  await savePaymentIntent(ctx, next);
+  const presented = await presentPaymentIntent(ctx, next);
+  const link = { paymentIntent: id };
+  await recordEvent(ctx, 'charge.captured', charge, link);
+  await recordEvent(ctx, 'payment_intent.succeeded', presented, link);
+  await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
+  return presented;
+}

@@ -1,0 +1,79 @@
+import { newId, randomBase62 } from '../../lib/ids.js';
+import { initialMetadata, type Metadata } from '../../lib/metadata.js';
+import type { OpContext } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { requireCustomer } from '../payment-methods/customer-reference.js';
+import { checkPaymentAmount } from './amount.js';
+import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
+import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
+import { insertPaymentIntent, presentPaymentIntent } from './payment-intent-store.js';
+import { PAYMENT_INTENT_INITIAL_STATUS } from './state-machine.js';
+
+export interface CreatePaymentIntentInput {
+  amount: number;
+  currency: string;
+  customer?: string | undefined;
+  payment_method?: string | undefined;
+  payment_method_data?: PaymentMethodDataInput | undefined;
+  capture_method?: 'automatic' | 'manual' | undefined;
+  confirmation_method?: 'automatic' | 'manual' | undefined;
+  description?: string | null | undefined;
+  statement_descriptor?: string | null | undefined;
+  metadata?: Metadata | '' | undefined;
+  receipt_email?: string | null | undefined;
+  setup_future_usage?: 'on_session' | 'off_session' | undefined;
+}
+
+export function newClientSecret(id: string): string {
+  return `${id}_secret_${randomBase62(24)}`;
+}
+
+/**
+ * Creates a PaymentIntent: `requires_confirmation` when a payment method is given, else `requires_payment_method`
+ * (event `payment_intent.created`). Confirming at creation is the caller's next step (confirmPaymentIntent), in
+ * the same transaction. `checkoutSession` marks the intent as owned by a Checkout Session: it can then only be
+ * canceled by expiring the session.
+ */
+export async function createPaymentIntent(
+  ctx: OpContext,
+  input: CreatePaymentIntentInput,
+  options: { checkoutSession?: string | undefined } = {},
+): Promise<PaymentIntent> {
+  const amount = checkPaymentAmount(input.amount, input.currency);
+  const customer = input.customer ?? null;
+  if (customer !== null) await requireCustomer(ctx, customer);
+  const usable = await paymentMethodFromInput(ctx, input, customer);
+  const id = newId('pi');
+  const intent: StoredPaymentIntent = {
+    id,
+    object: 'payment_intent',
+    amount,
+    amount_capturable: 0,
+    amount_received: 0,
+    canceled_at: null,
+    cancellation_reason: null,
+    capture_method: input.capture_method ?? 'automatic',
+    client_secret: newClientSecret(id),
+    confirmation_method: input.confirmation_method ?? 'automatic',
+    created: ctx.actor.now,
+    currency: input.currency,
+    customer,
+    description: input.description ?? null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: ctx.actor.scope.livemode,
+    merchant_id: ctx.actor.merchant.id,
+    metadata: initialMetadata(input.metadata),
+    next_action: null,
+    payment_method: usable?.paymentMethod.id ?? null,
+    payment_method_types: ['card'],
+    receipt_email: input.receipt_email ?? null,
+    setup_future_usage: input.setup_future_usage ?? null,
+    statement_descriptor: input.statement_descriptor ?? null,
+    status: PAYMENT_INTENT_INITIAL_STATUS[usable ? 'with_payment_method' : 'without_payment_method'],
+  };
+  await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null);
+  const presented = await presentPaymentIntent(ctx, intent, []);
+  await recordEvent(ctx, 'payment_intent.created', presented, { paymentIntent: id });
+  return presented;
+}

@@ -1,0 +1,101 @@
+import { insertObject } from '../../db/objects.js';
+import { AppError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { initialMetadata, type Metadata } from '../../lib/metadata.js';
+import { money } from '../../lib/money.js';
+import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
+import type { OpContext } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { loadPaymentIntent } from '../payment-intents/payment-intent-store.js';
+import { nextStatus } from '../payment-intents/state-machine.js';
+import { processorFor } from '../processor/processor.js';
+import { REFUNDS_TABLE, type Refund } from './refund.js';
+
+export interface CreateRefundInput {
+  payment_intent?: string | undefined;
+  charge?: string | undefined;
+  amount?: number | undefined;
+  reason?: string | undefined;
+  metadata?: Metadata | '' | undefined;
+}
+
+/**
+ * Refunds captured money of a succeeded PaymentIntent (named directly or through its charge). `amount` defaults
+ * to what remains; partial and repeated refunds are allowed, never beyond the captured amount (400
+ * `amount_too_large`). The intent and then its charge are locked first, so concurrent refunds of the same payment
+ * run one after the other and the second sees what the first refunded. A refund the processor refuses is kept
+ * with `status: failed` (event `refund.failed`) and refunds nothing.
+ */
+export async function createRefund(
+  ctx: OpContext,
+  input: CreateRefundInput,
+  options: { paymentIntentParam?: string } = {},
+): Promise<Refund> {
+  let intentId = input.payment_intent;
+  if (intentId === undefined) {
+    if (input.charge === undefined) {
+      throw new AppError('parameter_missing', 'Pass the payment_intent (or charge) to refund.', { param: 'payment_intent' });
+    }
+    intentId = (await loadCharge(ctx, input.charge, { param: 'charge' })).charge.payment_intent;
+  }
+  const { intent } = await loadPaymentIntent(ctx, intentId, { forUpdate: true, param: options.paymentIntentParam ?? 'payment_intent' });
+  nextStatus(intent.status, 'refund');
+  if (!intent.latest_charge) throw new Error(`PaymentIntent ${intent.id} is succeeded without a charge`);
+  if (input.charge !== undefined && input.charge !== intent.latest_charge) {
+    throw new AppError(
+      'parameter_invalid',
+      input.payment_intent !== undefined
+        ? `The charge '${input.charge}' is not the captured charge of PaymentIntent '${intent.id}'.`
+        : `The charge '${input.charge}' was not captured, so there is nothing to refund.`,
+      { param: 'charge' },
+    );
+  }
+  const loaded = await loadCharge(ctx, intent.latest_charge, { forUpdate: true });
+  const charge = loaded.charge;
+  const remaining = money.sub(charge.amount_captured, charge.amount_refunded);
+  if (remaining <= 0) {
+    throw new AppError('amount_too_large', `Charge ${charge.id} has already been refunded in full.`, { param: 'amount' });
+  }
+  const amount = input.amount ?? remaining;
+  if (amount > remaining) {
+    throw new AppError(
+      'amount_too_large',
+      `Refund amount (${amount}) is greater than the amount that remains refundable on charge ${charge.id} (${remaining}).`,
+      { param: 'amount' },
+    );
+  }
+  if (!loaded.reference) throw new Error(`Charge ${charge.id} has no processor reference`);
+  const id = newId('ref');
+  const decision = await processorFor(ctx.deps, ctx.actor.scope.livemode).refund({
+    reference: loaded.reference,
+    amount,
+    currency: charge.currency,
+    attempt: id,
+  });
+  const refund: Refund = {
+    id,
+    object: 'refund',
+    amount,
+    charge: charge.id,
+    created: ctx.actor.now,
+    currency: charge.currency,
+    failure_reason: decision.outcome === 'failed' ? decision.reason : null,
+    livemode: ctx.actor.scope.livemode,
+    metadata: initialMetadata(input.metadata),
+    payment_intent: intent.id,
+    reason: input.reason ?? null,
+    status: decision.outcome === 'failed' ? 'failed' : 'succeeded',
+  };
+  await insertObject(ctx.db, REFUNDS_TABLE, ctx.actor.scope, refund, { payment_intent: intent.id, charge: charge.id, status: refund.status });
+  const link = { paymentIntent: intent.id };
+  await recordEvent(ctx, 'refund.created', refund, link);
+  if (refund.status === 'failed') {
+    await recordEvent(ctx, 'refund.failed', refund, link);
+    return refund;
+  }
+  const refundedTotal = money.add(charge.amount_refunded, amount);
+  const next: Charge = { ...charge, amount_refunded: refundedTotal, refunded: refundedTotal === charge.amount_captured };
+  await saveCharge(ctx, next);
+  await recordEvent(ctx, 'charge.refunded', next, link);
+  return refund;
+}

@@ -1,0 +1,251 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { client, ENGINES } from '../../test/harness.js';
+import { advanceTestClock, independentlyVerify, startReceiver, startWebhookServer, type Receiver, type WebhookTestServer } from '../../test/webhooks-kit.js';
+import { MAX_ATTEMPTS, RETRY_LADDER_S, WebhookWorker } from './webhook-delivery.js';
+
+interface Attempt {
+  attempt: number;
+  status: string;
+  created: number;
+  failure_code: string | null;
+  failure_reason: string | null;
+  response_status: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  next_attempt_at: number | null;
+  event_id: string;
+}
+
+describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
+  let t: WebhookTestServer;
+  let receiver: Receiver;
+  let api: ReturnType<typeof client>;
+  const key = () => t.server.merchant.keys.sk_test;
+
+  beforeAll(async () => {
+    t = await startWebhookServer(engine);
+    api = client(t.server, key());
+  });
+  afterAll(() => t.server.close());
+  afterEach(async () => {
+    await receiver?.close();
+    // Each test starts with no endpoints, so events of one test are not delivered to the next.
+    const list = await api.get<{ data: { id: string }[] }>('/v1/webhook_endpoints?limit=100');
+    for (const e of list.body.data) await api.del(`/v1/webhook_endpoints/${e.id}`);
+    await t.tick();
+  });
+
+  async function endpointFor(url: string, enabled_events: string[] = ['customer.created']) {
+    const res = await api.post<{ id: string; secret: string }>('/v1/webhook_endpoints', { url, enabled_events });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function attemptsOf(endpointId: string): Promise<Attempt[]> {
+    const res = await api.get<{ data: Attempt[] }>(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?limit=100`);
+    expect(res.status).toBe(200);
+    return res.body.data;
+  }
+
+  it('POSTs the event with the documented headers and a signature an independent verifier accepts', async () => {
+    receiver = await startReceiver();
+    const endpoint = await endpointFor(receiver.url);
+    const customer = await api.post<{ id: string }>('/v1/customers', { email: 'hook@example.com' });
+    const event = (await api.get<{ data: { id: string; pending_webhooks: number }[] }>('/v1/events?type=customer.created&limit=1')).body.data[0]!;
+    expect(event.pending_webhooks).toBe(1);
+
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    const got = receiver.received[0]!;
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['user-agent']).toBe('Fluveo-Webhooks/1.0');
+    expect(got.headers['webhook-id']).toBe(event.id);
+    expect(got.headers['x-signature']).toBe(got.headers['fluveo-signature']);
+    const nowS = Math.floor(t.clock.nowMs() / 1000);
+    expect(independentlyVerify(got.headers['fluveo-signature'] as string, got.body, endpoint.secret, nowS)).toBe(true);
+    expect(independentlyVerify(got.headers['fluveo-signature'] as string, `${got.body} `, endpoint.secret, nowS)).toBe(false);
+    expect(independentlyVerify(got.headers['fluveo-signature'] as string, got.body, 'whsec_wrong', nowS)).toBe(false);
+    const payload = JSON.parse(got.body) as Record<string, unknown>;
+    expect(payload).toMatchObject({ id: event.id, object: 'event', type: 'customer.created', livemode: false, api_version: '2026-03-09' });
+    expect((payload.data as { object: { id: string } }).object.id).toBe(customer.body.id);
+
+    const after = await api.get<{ pending_webhooks: number }>(`/v1/events/${event.id}`);
+    expect(after.body.pending_webhooks).toBe(0);
+    const [attempt] = await attemptsOf(endpoint.id);
+    expect(attempt).toMatchObject({ attempt: 1, status: 'succeeded', response_status: 200, failure_code: null, response_excerpt: 'ok', next_attempt_at: null });
+
+    // Nothing more is sent: the delivery is done.
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('follows the whole ladder on the merchant test clock: 8 attempts at the exact gaps, then failed', async () => {
+    receiver = await startReceiver(() => ({ kind: 'status', status: 503, body: 'down for maintenance' }));
+    const endpoint = await endpointFor(receiver.url);
+    await api.post('/v1/customers', { email: 'ladder@example.com' });
+    const eventId = (await api.get<{ data: { id: string }[] }>('/v1/events?type=customer.created&limit=1')).body.data[0]!.id;
+
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    for (const [i, gap] of RETRY_LADDER_S.entries()) {
+      await advanceTestClock(t.server, key(), gap - 1);
+      await t.tick();
+      expect(receiver.received, `attempt ${i + 2} must wait the full ${gap}s`).toHaveLength(i + 1);
+      await advanceTestClock(t.server, key(), 1);
+      await t.tick();
+      expect(receiver.received).toHaveLength(i + 2);
+      expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${eventId}`)).body.pending_webhooks).toBe(i + 2 < MAX_ATTEMPTS ? 1 : 0);
+    }
+    expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
+    // Failed for good: a year later nothing more is sent.
+    await advanceTestClock(t.server, key(), 365 * 24 * 3600);
+    await t.tick();
+    expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
+
+    const attempts = (await attemptsOf(endpoint.id)).reverse();
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(attempts.every((a) => a.status === 'failed' && a.failure_code === 'http_error' && a.response_status === 503)).toBe(true);
+    expect(attempts[0]!.response_excerpt).toBe('down for maintenance');
+    const gaps = attempts.slice(1).map((a, i) => a.created - attempts[i]!.created);
+    expect(gaps).toEqual([...RETRY_LADDER_S]);
+    expect(attempts.slice(0, -1).map((a) => a.next_attempt_at! - a.created)).toEqual([...RETRY_LADDER_S]);
+    expect(attempts.at(-1)!.next_attempt_at).toBeNull();
+    // Every attempt carried the same event id (receivers deduplicate on it).
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+  });
+
+  it('records 301, a hang, a 10 MB body and a closed socket as failed attempts with reasons, and retries them', async () => {
+    const script: Record<number, import('../../test/webhooks-kit.js').Behaviour> = {
+      0: { kind: 'status', status: 301, headers: { location: 'https://elsewhere.example/hook' } },
+      1: { kind: 'hang' },
+      2: { kind: 'huge', bytes: 10 * 1024 * 1024 },
+      3: { kind: 'destroy' },
+    };
+    receiver = await startReceiver((_r, i) => script[i] ?? { kind: 'status', status: 204 });
+    // A worker with a short timeout stands in for the 30 s limit.
+    const worker = new WebhookWorker(t.deps, { timeoutMs: 300 });
+    const pass = async () => {
+      await worker.run();
+      await worker.drain();
+    };
+    {
+      const endpoint = await endpointFor(receiver.url);
+      await api.post('/v1/customers', { email: 'bad-receiver@example.com' });
+      await pass();
+      for (const gap of RETRY_LADDER_S.slice(0, 4)) {
+        await advanceTestClock(t.server, key(), gap);
+        await pass();
+      }
+      expect(receiver.received).toHaveLength(5);
+      const attempts = (await attemptsOf(endpoint.id)).reverse();
+      expect(attempts.map((a) => [a.attempt, a.status, a.failure_code])).toEqual([
+        [1, 'failed', 'redirect'],
+        [2, 'failed', 'timeout'],
+        [3, 'failed', 'response_too_large'],
+        [4, 'failed', 'connection_failed'],
+        [5, 'succeeded', null],
+      ]);
+      expect(attempts[0]!.response_status).toBe(301);
+      expect(attempts[0]!.failure_reason).toMatch(/301.*elsewhere\.example.*not followed/);
+      expect(attempts[1]!.failure_reason).toMatch(/300 ms/);
+      expect(attempts[1]!.latency_ms).toBeGreaterThanOrEqual(250);
+      expect(attempts[2]!.response_status).toBe(200);
+      expect(attempts[2]!.failure_reason).toMatch(/65536 bytes/);
+      expect(attempts[2]!.response_excerpt!.length).toBeLessThanOrEqual(1024);
+      expect(attempts[3]!.failure_reason).toMatch(/connection|closed|socket|ECONNRESET/i);
+      expect(attempts[4]!.response_status).toBe(204);
+    }
+  });
+
+  it('redelivers after a crash mid-delivery: the abandoned lease expires and another worker delivers', async () => {
+    receiver = await startReceiver();
+    const endpoint = await endpointFor(receiver.url);
+    await api.post('/v1/customers', { email: 'crash@example.com' });
+    await t.worker.fanOut();
+    // A worker claims the delivery and "crashes": it never sends nor records anything.
+    const doomed = new WebhookWorker(t.deps, { workerId: 'doomed', leaseMs: 60_000 });
+    const claimed = await doomed.claim(10);
+    expect(claimed).toHaveLength(1);
+    // While the lease holds, nobody else takes it.
+    await t.tick();
+    expect(receiver.received).toHaveLength(0);
+    expect(await t.worker.claim(10)).toHaveLength(0);
+    // After the lease, the live worker delivers it, as attempt 1.
+    t.clock.advance(61);
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    const attempts = await attemptsOf(endpoint.id);
+    expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[1, 'succeeded']]);
+  });
+
+  it('signs with both secrets during a rotation overlap, then with the new one only', async () => {
+    receiver = await startReceiver();
+    const endpoint = await endpointFor(receiver.url);
+    const rotated = await api.post<{ secret: string; previous_secret_expires_at: number }>(`/v1/webhook_endpoints/${endpoint.id}/rotate_secret`, {
+      expires_in_hours: 2,
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(endpoint.secret);
+    await api.post('/v1/customers', { email: 'rotate@example.com' });
+    await t.tick();
+    const first = receiver.received[0]!;
+    const header = first.headers['fluveo-signature'] as string;
+    expect(header.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(2);
+    const nowS = Math.floor(t.clock.nowMs() / 1000);
+    expect(independentlyVerify(header, first.body, endpoint.secret, nowS)).toBe(true);
+    expect(independentlyVerify(header, first.body, rotated.body.secret, nowS)).toBe(true);
+
+    await advanceTestClock(t.server, key(), 2 * 3600);
+    await api.post('/v1/customers', { email: 'rotate2@example.com' });
+    await t.tick();
+    const second = receiver.received[1]!;
+    const header2 = second.headers['fluveo-signature'] as string;
+    expect(header2.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(1);
+    expect(independentlyVerify(header2, second.body, rotated.body.secret, nowS)).toBe(true);
+    expect(independentlyVerify(header2, second.body, endpoint.secret, nowS)).toBe(false);
+  });
+
+  it('delivers only to enabled endpoints of the same merchant and mode that subscribe to the type (or *)', async () => {
+    receiver = await startReceiver();
+    await endpointFor(`${receiver.url}?which=wanted`, ['customer.created']);
+    await endpointFor(`${receiver.url}?which=star`, ['*']);
+    await endpointFor(`${receiver.url}?which=other-type`, ['customer.deleted']);
+    const disabled = await endpointFor(`${receiver.url}?which=disabled`, ['*']);
+    await api.post(`/v1/webhook_endpoints/${disabled.id}`, { disabled: true });
+    const otherMerchant = client(t.server, t.server.other.keys.sk_test);
+    await otherMerchant.post('/v1/webhook_endpoints', { url: `${receiver.url}?which=other-merchant`, enabled_events: ['*'] });
+
+    await t.tick(); // deliver the endpoint events so far
+    receiver.received.length = 0;
+    await api.post('/v1/customers', { email: 'fanout@example.com' });
+    const event = (await api.get<{ data: { id: string; pending_webhooks: number }[] }>('/v1/events?type=customer.created&limit=1')).body.data[0]!;
+    expect(event.pending_webhooks).toBe(2);
+    await t.tick();
+    const which = receiver.received.filter((r) => r.headers['webhook-id'] === event.id).map((r) => new URL(r.url, 'http://x').searchParams.get('which'));
+    expect(which.sort()).toEqual(['star', 'wanted']);
+    const otherList = await otherMerchant.get<{ data: { id: string }[] }>('/v1/webhook_endpoints');
+    for (const e of otherList.body.data) await otherMerchant.del(`/v1/webhook_endpoints/${e.id}`);
+  });
+
+  it('sends a test event to the endpoint alone, signed, not retried, not listed in /v1/events', async () => {
+    receiver = await startReceiver(() => ({ kind: 'status', status: 500, body: 'nope' }));
+    const endpoint = await endpointFor(receiver.url);
+    const sent = await api.post<{ id: string; event: { id: string; type: string } }>(`/v1/webhook_endpoints/${endpoint.id}/send_test_event`, {
+      type: 'payment_intent.succeeded',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.event.id).toMatch(/^evt_test_/);
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    const body = JSON.parse(receiver.received[0]!.body) as { type: string; fluveo_test_event: boolean; data: { object: { object: string } } };
+    expect(body).toMatchObject({ type: 'payment_intent.succeeded', fluveo_test_event: true, data: { object: { object: 'payment_intent' } } });
+    expect(independentlyVerify(receiver.received[0]!.headers['fluveo-signature'] as string, receiver.received[0]!.body, endpoint.secret, Math.floor(t.clock.nowMs() / 1000))).toBe(true);
+    await advanceTestClock(t.server, key(), 3600);
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    const [attempt] = await attemptsOf(endpoint.id);
+    expect(attempt).toMatchObject({ status: 'failed', response_status: 500, response_excerpt: 'nope', next_attempt_at: null });
+    expect((await api.get(`/v1/events/${sent.body.event.id}`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,520 @@
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import { modeValue, type Scope } from '../db/objects.js';
+import type { Db } from '../db/store.js';
+import type { Deps } from '../domain/context.js';
+import { subscribesTo } from '../domain/events/event-types.js';
+import type { EventObject } from '../domain/events/record-event.js';
+import type { DeliveryAttempt } from '../domain/webhooks/list-delivery-attempts.js';
+import { ATTEMPTS_TABLE } from '../domain/webhooks/list-delivery-attempts.js';
+import type { EndpointRow, WebhookEndpoint } from '../domain/webhooks/endpoint.js';
+import { WEBHOOK_ENDPOINTS_TABLE } from '../domain/webhooks/endpoint.js';
+import { adjustPendingWebhooks } from '../domain/webhooks/pending-webhooks.js';
+import { secretBox } from '../domain/webhooks/secrets-key.js';
+import { DELIVERIES_TABLE } from '../domain/webhooks/send-test-event.js';
+import { resolveDeliveryTarget } from '../domain/webhooks/target.js';
+import { renderForVersion } from '../lib/api-versions.js';
+import { newId, randomBase62 } from '../lib/ids.js';
+import { TargetRefused } from '../lib/net-policy.js';
+import { nodeTransport, type FailureCode } from '../lib/outbound-http.js';
+import { signPayload } from '../lib/webhook-signature.js';
+import type { Job } from './scheduler.js';
+
+/** Delays before attempts 2…8, each counted from the previous attempt (decisions.md): 1 min … 72 h. */
+export const RETRY_LADDER_S = [60, 5 * 60, 30 * 60, 2 * 3600, 8 * 3600, 24 * 3600, 72 * 3600] as const;
+export const MAX_ATTEMPTS = RETRY_LADDER_S.length + 1;
+/** A receiver must answer 2xx within this time. */
+export const WEBHOOK_TIMEOUT_MS = 30_000;
+/** At most this much of a response is read; a larger body fails the attempt. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
+/** A claimed delivery belongs to its worker this long (real time); a crashed worker's claims expire after it. */
+export const LEASE_MS = WEBHOOK_TIMEOUT_MS + 30_000;
+/** Deliveries in flight in one process, and per endpoint (lower while the endpoint is failing). */
+export const MAX_CONCURRENT_DELIVERIES = 256;
+export const MAX_CONCURRENT_PER_ENDPOINT = 16;
+export const FAILING_ENDPOINT_CONCURRENCY = 2;
+/** Outbox rows fanned out per transaction. */
+export const FANOUT_BATCH = 500;
+/** Characters of the response body kept in the attempt log. */
+export const EXCERPT_CHARS = 1024;
+
+export const USER_AGENT = 'Fluveo-Webhooks/1.0';
+
+export interface WebhookWorkerOptions {
+  workerId?: string;
+  timeoutMs?: number;
+  leaseMs?: number;
+  maxConcurrent?: number;
+  perEndpoint?: number;
+  /** Called when finished work may have made more work ready (the scheduler's wake()). */
+  onProgress?: () => void;
+}
+
+/** A delivery this worker holds the lease of. */
+export interface ClaimedDelivery {
+  scope: Scope;
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  attempts: number;
+  maxAttempts: number;
+  testEvent: boolean;
+  payload: string | null;
+  nextAttemptAt: number;
+  /** The merchant's clock for this mode at claim time (unix seconds). */
+  merchantNow: number;
+  defaultApiVersion: string;
+}
+
+interface Outcome {
+  claimed: ClaimedDelivery;
+  /** false when there was nothing left to deliver (endpoint or event deleted). */
+  attempted: boolean;
+  ok: boolean;
+  responseStatus: number | null;
+  failureCode: FailureCode | 'event_unavailable' | null;
+  reason: string | null;
+  latencyMs: number;
+  excerpt: string | null;
+}
+
+interface DueRow {
+  merchant_id: string;
+  livemode: number;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempts: number;
+  max_attempts: number;
+  test_event: number;
+  payload: string | null;
+  next_attempt_at: number;
+  test_clock_offset_s: number;
+  default_api_version: string;
+}
+
+/**
+ * The webhook worker: fans the event outbox out into one delivery per subscribed endpoint, claims due deliveries
+ * under a lease (FOR UPDATE SKIP LOCKED on PostgreSQL, so several processes share the queue and never hold the
+ * same delivery at once), POSTs them signed, and records every attempt. Results are written in batches (group
+ * commit). A process that dies mid-delivery leaves a lease that expires after LEASE_MS; another worker then
+ * delivers again — delivery is at least once, and receivers deduplicate by `Webhook-Id`.
+ */
+export class WebhookWorker implements Job {
+  readonly name = 'webhooks';
+  readonly workerId: string;
+  private readonly timeoutMs: number;
+  private readonly leaseMs: number;
+  private readonly maxConcurrent: number;
+  private readonly perEndpoint: number;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perEndpointInFlight = new Map<string, number>();
+  private readonly failingEndpoints = new Set<string>();
+  private outcomes: Outcome[] = [];
+  private flushing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly options: WebhookWorkerOptions = {},
+  ) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBase62(6)}`;
+    this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+    this.leaseMs = options.leaseMs ?? Math.max(LEASE_MS, this.timeoutMs + 30_000);
+    this.maxConcurrent = options.maxConcurrent ?? MAX_CONCURRENT_DELIVERIES;
+    this.perEndpoint = options.perEndpoint ?? MAX_CONCURRENT_PER_ENDPOINT;
+  }
+
+  /** One pass: fan out, then claim and start as many due deliveries as there are free slots. */
+  async run(): Promise<boolean> {
+    if (this.stopped) return false;
+    const fanned = await this.fanOut();
+    const free = this.maxConcurrent - this.inFlight.size;
+    if (free <= 0) return fanned >= FANOUT_BATCH;
+    const batch = await this.claim(free);
+    for (const claimed of batch) this.launch(claimed);
+    return fanned >= FANOUT_BATCH;
+  }
+
+  /** Waits for the deliveries in flight and for their results to be written. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0 || this.outcomes.length > 0 || this.flushing) {
+      await Promise.allSettled([...this.inFlight.values()]);
+      await this.flush();
+    }
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    this.stopped = true;
+    const remaining = Math.max(0, deadlineMs - Date.now());
+    await Promise.race([this.drain(), new Promise<void>((r) => setTimeout(r, remaining).unref())]);
+  }
+
+  /** Fans up to FANOUT_BATCH outbox rows out into deliveries; returns how many rows it took. */
+  async fanOut(): Promise<number> {
+    const { store } = this.deps;
+    return store.withTransaction(async (tx) => {
+      let q = tx
+        .selectFrom('event_outbox')
+        .select(['merchant_id', 'livemode', 'event_id'])
+        .where('dispatched_at', 'is', null)
+        .orderBy('created')
+        .limit(FANOUT_BATCH);
+      if (store.engine === 'postgres') q = q.forUpdate().skipLocked();
+      const rows = (await q.execute()) as { merchant_id: string; livemode: number; event_id: string }[];
+      if (rows.length === 0) return 0;
+      const dispatchedAt = Math.floor(this.deps.clock.nowMs() / 1000);
+      const groups = new Map<string, { scope: Scope; ids: string[] }>();
+      for (const r of rows) {
+        const key = `${r.merchant_id}|${r.livemode}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { scope: { merchantId: r.merchant_id, livemode: r.livemode === 1 }, ids: [] }));
+        g.ids.push(r.event_id);
+      }
+      for (const { scope, ids } of groups.values()) {
+        await this.fanOutGroup(tx, scope, ids);
+        await tx
+          .updateTable('event_outbox')
+          .set({ dispatched_at: dispatchedAt })
+          .where('merchant_id', '=', scope.merchantId)
+          .where('livemode', '=', modeValue(scope))
+          .where('event_id', 'in', ids)
+          .execute();
+      }
+      return rows.length;
+    });
+  }
+
+  private async fanOutGroup(tx: Db, scope: Scope, eventIds: string[]): Promise<void> {
+    const endpoints = (
+      (await tx
+        .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
+        .select('data')
+        .where('merchant_id', '=', scope.merchantId)
+        .where('livemode', '=', modeValue(scope))
+        .where('status', '=', 'enabled')
+        .execute()) as { data: string }[]
+    ).map((r) => JSON.parse(r.data) as WebhookEndpoint);
+    const events = (await tx
+      .selectFrom('events')
+      .select(['id', 'type', 'created', 'pending_webhooks'])
+      .where('merchant_id', '=', scope.merchantId)
+      .where('livemode', '=', modeValue(scope))
+      .where('id', 'in', eventIds)
+      .execute()) as { id: string; type: string; created: number; pending_webhooks: number }[];
+    const rows: Record<string, unknown>[] = [];
+    for (const event of events) {
+      const subscribed = endpoints.filter((e) => subscribesTo(e.enabled_events, event.type));
+      for (const endpoint of subscribed) {
+        rows.push({
+          merchant_id: scope.merchantId,
+          livemode: modeValue(scope),
+          id: newId('whd'),
+          endpoint_id: endpoint.id,
+          event_id: event.id,
+          event_type: event.type,
+          status: 'pending',
+          attempts: 0,
+          max_attempts: MAX_ATTEMPTS,
+          next_attempt_at: event.created,
+          locked_by: null,
+          locked_until: null,
+          last_attempt_at: null,
+          test_event: 0,
+          payload: null,
+          created: event.created,
+        });
+      }
+      if (subscribed.length !== event.pending_webhooks) {
+        await adjustPendingWebhooks(tx, this.deps.store.engine, scope, event.id, { set: subscribed.length });
+      }
+    }
+    for (let i = 0; i < rows.length; i += 200) {
+      await tx
+        .insertInto(DELIVERIES_TABLE)
+        .values(rows.slice(i, i + 200))
+        .onConflict((oc) => oc.columns(['merchant_id', 'livemode', 'event_id', 'endpoint_id']).doNothing())
+        .execute();
+    }
+  }
+
+  /**
+   * Claims up to `max` due deliveries: pending, not leased (or the lease expired), `next_attempt_at` reached on
+   * the merchant's clock for the delivery's mode. Endpoints at their concurrency cap are skipped.
+   */
+  async claim(max: number): Promise<ClaimedDelivery[]> {
+    const { store, clock } = this.deps;
+    const nowMs = clock.nowMs();
+    const nowS = Math.floor(nowMs / 1000);
+    const saturated = [...this.perEndpointInFlight].filter(([id, n]) => n >= this.capFor(id)).map(([id]) => id);
+    return store.withTransaction(async (tx) => {
+      let q = tx
+        .selectFrom(`${DELIVERIES_TABLE} as d`)
+        .innerJoin('merchants as m', 'm.id', 'd.merchant_id')
+        .select([
+          'd.merchant_id',
+          'd.livemode',
+          'd.id',
+          'd.endpoint_id',
+          'd.event_id',
+          'd.event_type',
+          'd.attempts',
+          'd.max_attempts',
+          'd.test_event',
+          'd.payload',
+          'd.next_attempt_at',
+          'm.test_clock_offset_s',
+          'm.default_api_version',
+        ])
+        .where('d.status', '=', 'pending')
+        .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', nowMs)]))
+        .where(sql<boolean>`d.next_attempt_at <= ${nowS} + (case when d.livemode = 0 then m.test_clock_offset_s else 0 end)`)
+        .orderBy('d.next_attempt_at')
+        .limit(max * 2);
+      if (saturated.length) q = q.where('d.endpoint_id', 'not in', saturated);
+      if (store.engine === 'postgres') q = q.forUpdate('d').skipLocked();
+      const rows = (await q.execute()) as DueRow[];
+      const taken = new Map<string, number>();
+      const chosen: DueRow[] = [];
+      for (const r of rows) {
+        if (chosen.length >= max) break;
+        const n = (this.perEndpointInFlight.get(r.endpoint_id) ?? 0) + (taken.get(r.endpoint_id) ?? 0);
+        if (n >= this.capFor(r.endpoint_id)) continue;
+        taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
+        chosen.push(r);
+      }
+      for (const r of chosen) {
+        await tx
+          .updateTable(DELIVERIES_TABLE)
+          .set({ locked_by: this.workerId, locked_until: nowMs + this.leaseMs })
+          .where('merchant_id', '=', r.merchant_id)
+          .where('livemode', '=', r.livemode)
+          .where('id', '=', r.id)
+          .execute();
+      }
+      return chosen.map((r) => ({
+        scope: { merchantId: r.merchant_id, livemode: r.livemode === 1 },
+        id: r.id,
+        endpointId: r.endpoint_id,
+        eventId: r.event_id,
+        eventType: r.event_type,
+        attempts: r.attempts,
+        maxAttempts: r.max_attempts,
+        testEvent: r.test_event === 1,
+        payload: r.payload,
+        nextAttemptAt: r.next_attempt_at,
+        merchantNow: nowS + (r.livemode === 1 ? 0 : r.test_clock_offset_s),
+        defaultApiVersion: r.default_api_version,
+      }));
+    });
+  }
+
+  private capFor(endpointId: string): number {
+    return this.failingEndpoints.has(endpointId) ? Math.min(FAILING_ENDPOINT_CONCURRENCY, this.perEndpoint) : this.perEndpoint;
+  }
+
+  private launch(claimed: ClaimedDelivery): void {
+    const endpoint = claimed.endpointId;
+    this.perEndpointInFlight.set(endpoint, (this.perEndpointInFlight.get(endpoint) ?? 0) + 1);
+    const work = this.deliver(claimed)
+      .catch((err: unknown): Outcome => {
+        this.deps.logger.error({ err, delivery: claimed.id }, 'webhook delivery crashed');
+        return failure(claimed, 'connection_failed', 'The delivery could not be attempted.', 0);
+      })
+      .then((outcome) => {
+        if (outcome.ok) this.failingEndpoints.delete(endpoint);
+        else if (outcome.failureCode === 'timeout' || outcome.failureCode === 'connection_failed') this.failingEndpoints.add(endpoint);
+        this.outcomes.push(outcome);
+        void this.flush();
+      })
+      .finally(() => {
+        const n = (this.perEndpointInFlight.get(endpoint) ?? 1) - 1;
+        if (n <= 0) this.perEndpointInFlight.delete(endpoint);
+        else this.perEndpointInFlight.set(endpoint, n);
+        this.inFlight.delete(claimed.id);
+      });
+    this.inFlight.set(claimed.id, work);
+  }
+
+  /** Makes one HTTP attempt for a claimed delivery (no database writes). */
+  async deliver(claimed: ClaimedDelivery): Promise<Outcome> {
+    const db = this.deps.store.db;
+    const endpointRow = (await db
+      .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
+      .selectAll()
+      .where('merchant_id', '=', claimed.scope.merchantId)
+      .where('livemode', '=', modeValue(claimed.scope))
+      .where('id', '=', claimed.endpointId)
+      .executeTakeFirst()) as EndpointRow | undefined;
+    if (!endpointRow) return { ...failure(claimed, null, 'The endpoint was deleted.', 0), attempted: false };
+    const endpoint = JSON.parse(endpointRow.data) as WebhookEndpoint;
+
+    let event: EventObject;
+    if (claimed.payload !== null) {
+      event = JSON.parse(claimed.payload) as EventObject;
+    } else {
+      const row = (await db
+        .selectFrom('events')
+        .select('data')
+        .where('merchant_id', '=', claimed.scope.merchantId)
+        .where('livemode', '=', modeValue(claimed.scope))
+        .where('id', '=', claimed.eventId)
+        .executeTakeFirst()) as { data: string } | undefined;
+      if (!row) return { ...failure(claimed, 'event_unavailable', 'The event no longer exists (retention).', 0), attempted: false };
+      event = JSON.parse(row.data) as EventObject;
+    }
+    const version = endpoint.api_version ?? claimed.defaultApiVersion;
+    const body = JSON.stringify(renderForVersion({ ...event, api_version: version }, version));
+
+    const box = secretBox(this.deps.config);
+    const secrets = [box.open(endpointRow.secret_sealed)];
+    if (
+      endpointRow.previous_secret_sealed !== null &&
+      endpointRow.previous_secret_expires_at !== null &&
+      endpointRow.previous_secret_expires_at > claimed.merchantNow
+    ) {
+      secrets.push(box.open(endpointRow.previous_secret_sealed));
+    }
+    // `t` is the real time of sending (receivers check freshness against their own clocks), never the test clock.
+    const signature = signPayload(body, secrets, Math.floor(this.deps.clock.nowMs() / 1000));
+
+    let addresses;
+    try {
+      addresses = await resolveDeliveryTarget(this.deps, endpoint.url, claimed.scope.livemode);
+    } catch (err) {
+      if (err instanceof TargetRefused) return failure(claimed, 'destination_rejected', err.message, 0);
+      throw err;
+    }
+    const transport = this.deps.webhookTransport ?? nodeTransport;
+    const result = await transport({
+      url: endpoint.url,
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': USER_AGENT,
+        'Fluveo-Signature': signature,
+        'X-Signature': signature,
+        'Webhook-Id': event.id,
+      },
+      body,
+      timeoutMs: this.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      addresses,
+    });
+    return {
+      claimed,
+      attempted: true,
+      ok: result.ok,
+      responseStatus: result.status,
+      failureCode: result.failureCode,
+      reason: result.reason,
+      latencyMs: result.latencyMs,
+      excerpt: sanitizeExcerpt(result.body),
+    };
+  }
+
+  /** Writes the outcomes gathered so far in one transaction; concurrent callers share the running flush. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.outcomes.length === 0) return Promise.resolve();
+    this.flushing = (async () => {
+      try {
+        while (this.outcomes.length > 0) {
+          const batch = this.outcomes;
+          this.outcomes = [];
+          try {
+            await this.deps.store.withTransaction((tx) => this.record(tx, batch));
+          } catch (err) {
+            // Not written: the leases expire and the deliveries are attempted again (at least once).
+            this.deps.logger.error({ err, count: batch.length }, 'recording webhook attempts failed');
+          }
+        }
+      } finally {
+        this.flushing = undefined;
+      }
+      this.options.onProgress?.();
+    })();
+    return this.flushing;
+  }
+
+  private async record(tx: Db, outcomes: Outcome[]): Promise<void> {
+    const attempts: Record<string, unknown>[] = [];
+    for (const o of outcomes) {
+      const c = o.claimed;
+      const attemptNo = c.attempts + 1;
+      const final = o.ok || !o.attempted || attemptNo >= c.maxAttempts;
+      const ladder = RETRY_LADDER_S[attemptNo - 1] ?? 0;
+      const nextAttemptAt = final ? null : c.merchantNow + ladder;
+      const updated = await tx
+        .updateTable(DELIVERIES_TABLE)
+        .set({
+          attempts: o.attempted ? attemptNo : c.attempts,
+          status: o.ok ? 'succeeded' : final ? 'failed' : 'pending',
+          next_attempt_at: nextAttemptAt ?? c.nextAttemptAt,
+          last_attempt_at: o.attempted ? c.merchantNow : null,
+          locked_by: null,
+          locked_until: null,
+        })
+        .where('merchant_id', '=', c.scope.merchantId)
+        .where('livemode', '=', modeValue(c.scope))
+        .where('id', '=', c.id)
+        .where('locked_by', '=', this.workerId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      const stillOurs = Number(updated.numUpdatedRows) > 0;
+      if (o.attempted) {
+        const attempt: DeliveryAttempt = {
+          id: newId('wha'),
+          object: 'webhook_endpoint_delivery_attempt',
+          webhook_endpoint: c.endpointId,
+          event_id: c.eventId,
+          event_type: c.eventType,
+          test_event: c.testEvent,
+          attempt: attemptNo,
+          status: o.ok ? 'succeeded' : 'failed',
+          response_status: o.responseStatus,
+          failure_code: o.failureCode,
+          failure_reason: o.reason,
+          latency_ms: o.latencyMs,
+          response_excerpt: o.excerpt,
+          next_attempt_at: stillOurs ? nextAttemptAt : null,
+          created: c.merchantNow,
+          livemode: c.scope.livemode,
+        };
+        attempts.push({
+          merchant_id: c.scope.merchantId,
+          livemode: modeValue(c.scope),
+          id: attempt.id,
+          created: attempt.created,
+          data: JSON.stringify(attempt),
+          endpoint_id: c.endpointId,
+          delivery_id: c.id,
+          event_id: c.eventId,
+        });
+      }
+      if (stillOurs && final && !c.testEvent) {
+        await adjustPendingWebhooks(tx, this.deps.store.engine, c.scope, c.eventId, { subtract: 1 });
+      }
+      if (!stillOurs) {
+        this.deps.logger.warn({ delivery: c.id, worker: this.workerId }, 'webhook lease lost before the attempt was recorded');
+      }
+    }
+    for (let i = 0; i < attempts.length; i += 200) {
+      await tx.insertInto(ATTEMPTS_TABLE).values(attempts.slice(i, i + 200)).execute();
+    }
+  }
+}
+
+function failure(claimed: ClaimedDelivery, code: Outcome['failureCode'], reason: string, latencyMs: number): Outcome {
+  return { claimed, attempted: true, ok: false, responseStatus: null, failureCode: code, reason, latencyMs, excerpt: null };
+}
+
+/** Control characters become spaces; anything shaped like a secret or API key is redacted. */
+export function sanitizeExcerpt(body: string): string | null {
+  if (body === '') return null;
+  return body
+    .slice(0, EXCERPT_CHARS)
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\b(whsec|sk_live|sk_test|rk_live|rk_test)_[A-Za-z0-9]+/g, '$1_[redacted]');
+}

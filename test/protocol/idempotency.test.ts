@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, ENGINES, expectError, request, startTestServer, type ApiResponse, type TestServer } from '../harness.js';
+import { counts, secondInstance } from './support.js';
+
+/** decisions.md §5. */
+describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
+  let server: TestServer;
+  let api: ReturnType<typeof client>;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    api = client(server, server.merchant.keys.sk_test);
+  });
+  afterAll(() => server.close());
+  const key = () => `idem-${randomUUID()}`;
+  const mine = () => counts(server, server.merchant.id);
+
+  it('is required on POST: absent → 400 parameter_missing naming Idempotency-Key, nothing written', async () => {
+    const before = await counts(server);
+    const res = await api.post('/v1/customers', { name: 'no key' }, { idempotencyKey: null });
+    const err = expectError(res, 400, 'parameter_missing', 'Idempotency-Key');
+    expect(err.message).toMatch(/Idempotency-Key/);
+    expectError(await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: null }), 400, 'parameter_missing', 'Idempotency-Key');
+    expect(await counts(server)).toEqual(before);
+  });
+
+  it('refuses empty, over-long and non-printable keys with 400 parameter_invalid', async () => {
+    const before = await counts(server);
+    for (const bad of ['', 'k'.repeat(256), 'tab\there', 'ünïcode']) {
+      const res = await server.app.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { authorization: `Bearer ${server.merchant.keys.sk_test}`, 'content-type': 'application/json', 'idempotency-key': bad },
+        payload: '{"name":"x"}',
+      });
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect(JSON.parse(res.payload).error).toMatchObject({ code: 'parameter_invalid', param: 'Idempotency-Key', type: 'invalid_request_error' });
+    }
+    expect(await counts(server)).toEqual(before);
+    const longest = await api.post('/v1/customers', { name: 'x' }, { idempotencyKey: 'k'.repeat(255) });
+    expect(longest.status).toBe(200);
+  });
+
+  it('replays the stored response byte for byte with Idempotent-Replayed: true, running nothing again', async () => {
+    const k = key();
+    const first = await api.post('/v1/customers', { name: 'Once', metadata: { n: '1' } }, { idempotencyKey: k });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const after = await mine();
+    for (let i = 0; i < 3; i++) {
+      const again = await api.post('/v1/customers', { name: 'Once', metadata: { n: '1' } }, { idempotencyKey: k });
+      expect(again.status).toBe(200);
+      expect(again.text).toBe(first.text);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.headers.get('request-id')).not.toBe(first.headers.get('request-id'));
+    }
+    expect(await mine()).toEqual(after);
+    // The JSON and the form spelling of the same parameters are the same request.
+    const asForm = await api.post('/v1/customers', undefined, { idempotencyKey: k, form: 'metadata[n]=1&name=Once' });
+    expect(asForm.text).toBe(first.text);
+    expect(asForm.headers.get('idempotent-replayed')).toBe('true');
+    // …also for non-string JSON values spelled as text in a form.
+    const k2 = key();
+    const clock = await api.post('/v1/test_helpers/advance_clock', { seconds: 5 }, { idempotencyKey: k2 });
+    const clockForm = await api.post('/v1/test_helpers/advance_clock', undefined, { idempotencyKey: k2, form: 'seconds=5' });
+    expect(clockForm.text).toBe(clock.text);
+    expect(clockForm.headers.get('idempotent-replayed')).toBe('true');
+    expect(await mine()).toEqual({ ...after, idempotency: after.idempotency + 1 });
+  });
+
+  it('answers 422 idempotency_key_reused for the same key with other parameters or on another path', async () => {
+    const k = key();
+    const first = await api.post('/v1/customers', { name: 'Original' }, { idempotencyKey: k });
+    expect(first.status).toBe(200);
+    const after = await mine();
+    const otherBody = await api.post('/v1/customers', { name: 'Different' }, { idempotencyKey: k });
+    expect(expectError(otherBody, 422, 'idempotency_key_reused', 'Idempotency-Key').type).toBe('invalid_request_error');
+    expectError(await api.post('/v1/customers', { name: 'Original', email: 'a@b.co' }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    expectError(await api.post('/v1/customers', {}, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    const otherPath = await api.post(`/v1/customers/${first.body.id as string}`, { name: 'Original' }, { idempotencyKey: k });
+    expectError(otherPath, 422, 'idempotency_key_reused', 'Idempotency-Key');
+    expectError(await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    expect(await mine()).toEqual(after);
+    expect((await api.get(`/v1/customers/${first.body.id as string}`)).body.name).toBe('Original');
+  });
+
+  it('leaves the key free after a request that changed nothing (validation 400, 404, 401)', async () => {
+    const k = key();
+    const before = await mine();
+    expectError(await api.post('/v1/customers', { email: 'broken' }, { idempotencyKey: k }), 400, 'parameter_invalid', 'email');
+    expectError(await api.post('/v1/customers', { bogus: 1 }, { idempotencyKey: k }), 400, 'parameter_unknown', 'bogus');
+    expectError(await api.post('/v1/customers/cus_missing', { name: 'x' }, { idempotencyKey: k }), 404, 'resource_missing', 'id');
+    const unauth = await request(server, 'POST', '/v1/customers', { key: 'sk_test_wrong', body: { name: 'x' }, idempotencyKey: k });
+    expectError(unauth, 401, 'api_key_invalid');
+    expect(await mine()).toEqual(before);
+    const ok = await api.post('/v1/customers', { name: 'Now valid' }, { idempotencyKey: k });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('idempotent-replayed')).toBeNull();
+    const replay = await api.post('/v1/customers', { name: 'Now valid' }, { idempotencyKey: k });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toBe(ok.text);
+  });
+
+  it('scopes keys per merchant and per mode', async () => {
+    const k = key();
+    const results = await Promise.all(
+      [server.merchant.keys.sk_test, server.merchant.keys.sk_live, server.other.keys.sk_test].map((sk) =>
+        client(server, sk).post('/v1/customers', { name: 'Shared key' }, { idempotencyKey: k }),
+      ),
+    );
+    const ids = results.map((r) => r.body.id as string);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.every((r) => r.headers.get('idempotent-replayed') === null)).toBe(true);
+    expect(new Set(ids).size).toBe(3);
+    expect(results.map((r) => r.body.livemode)).toEqual([false, true, false]);
+  });
+
+  /** All outcomes of concurrent duplicates: exactly one execution, the rest replays or 409 in-use. */
+  function checkDuplicates(responses: ApiResponse[]): string {
+    const winners = responses.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') === null);
+    expect(winners).toHaveLength(1);
+    const id = winners[0]!.body.id as string;
+    for (const r of responses) {
+      if (r.status === 200) {
+        expect(r.body.id).toBe(id);
+        expect(r.text).toBe(winners[0]!.text);
+      } else {
+        const err = expectError(r, 409, 'idempotency_key_in_use', null);
+        expect(err.type).toBe('api_error');
+        expect(r.headers.get('retry-after')).toBe('1');
+      }
+    }
+    return id;
+  }
+
+  it('runs 20 concurrent duplicates exactly once: one customer, one event', async () => {
+    const m = await server.newMerchant('Concurrent');
+    const c = client(server, m.keys.sk_test);
+    const k = key();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => c.post('/v1/customers', { name: 'Racer', email: 'race@example.com' }, { idempotencyKey: k })));
+    const id = checkDuplicates(responses);
+    expect(await counts(server, m.id)).toEqual({ customers: 1, events: 1, outbox: 1, idempotency: 1 });
+    const events = await c.get('/v1/events?type=customer.created');
+    expect((events.body.data as { data: { object: { id: string } } }[]).map((e) => e.data.object.id)).toEqual([id]);
+    // Once settled, every retry is a replay.
+    const late = await c.post('/v1/customers', { name: 'Racer', email: 'race@example.com' }, { idempotencyKey: k });
+    expect(late.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('runs concurrent duplicates exactly once across two application instances on one database', async () => {
+    const second = await secondInstance(server);
+    try {
+      const m = await server.newMerchant('Two instances');
+      for (let round = 0; round < 3; round++) {
+        const k = key();
+        const body = { name: `Across ${round}` };
+        const fire = (url: string) => request({ url }, 'POST', '/v1/customers', { key: m.keys.sk_test, body, idempotencyKey: k });
+        const responses = await Promise.all(Array.from({ length: 16 }, (_, i) => fire(i % 2 === 0 ? server.url : second.url)));
+        checkDuplicates(responses);
+      }
+      expect(await counts(server, m.id)).toEqual({ customers: 3, events: 3, outbox: 3, idempotency: 3 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps keys 24 hours on the merchant’s clock, then the key runs anew', async () => {
+    const m = await server.newMerchant('Retention');
+    const c = client(server, m.keys.sk_test);
+    const k = key();
+    const first = await c.post('/v1/customers', { name: 'Day one' }, { idempotencyKey: k });
+    expect((await c.post('/v1/test_helpers/advance_clock', { seconds: 24 * 3600 - 1 })).status).toBe(200);
+    const stillStored = await c.post('/v1/customers', { name: 'Day one' }, { idempotencyKey: k });
+    expect(stillStored.headers.get('idempotent-replayed')).toBe('true');
+    expect(stillStored.text).toBe(first.text);
+    expect((await c.post('/v1/test_helpers/advance_clock', { seconds: 1 })).status).toBe(200);
+    const anew = await c.post('/v1/customers', { name: 'Day one' }, { idempotencyKey: k });
+    expect(anew.status).toBe(200);
+    expect(anew.headers.get('idempotent-replayed')).toBeNull();
+    expect(anew.body.id).not.toBe(first.body.id);
+    expect(anew.body.created).toBe((first.body.created as number) + 24 * 3600);
+    // The new execution is stored in turn; a different body is now the mismatch.
+    expect((await c.post('/v1/customers', { name: 'Day one' }, { idempotencyKey: k })).text).toBe(anew.text);
+    expectError(await c.post('/v1/customers', { name: 'Day two' }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    expect((await counts(server, m.id)).customers).toBe(2);
+  });
+
+  it('does not need a key on DELETE (inherently idempotent) and ignores one sent', async () => {
+    const created = await api.post('/v1/customers', { name: 'To delete' });
+    const id = created.body.id as string;
+    const del = await api.del(`/v1/customers/${id}`, { headers: { 'idempotency-key': key() } });
+    expect(del.body).toEqual({ id, object: 'customer', deleted: true });
+    expectError(await api.del(`/v1/customers/${id}`), 404, 'resource_missing', 'id');
+  });
+});
+
+describe.each(ENGINES)('IDEMPOTENCY_KEY=optional (%s)', (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine, { env: { IDEMPOTENCY_KEY: 'optional' } });
+  });
+  afterAll(() => server.close());
+
+  it('lets a POST through without the header and still honours one when sent', async () => {
+    const api = client(server, server.merchant.keys.sk_test);
+    const a = await api.post('/v1/customers', { name: 'No key' }, { idempotencyKey: null });
+    const b = await api.post('/v1/customers', { name: 'No key' }, { idempotencyKey: null });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.id).not.toBe(b.body.id);
+    const k = `opt-${randomUUID()}`;
+    const first = await api.post('/v1/customers', { name: 'Keyed' }, { idempotencyKey: k });
+    const again = await api.post('/v1/customers', { name: 'Keyed' }, { idempotencyKey: k });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+    expectError(await api.post('/v1/customers', { name: 'x' }, { idempotencyKey: '' }), 400, 'parameter_invalid', 'Idempotency-Key');
+    expect((await counts(server)).customers).toBe(3);
+  });
+});
