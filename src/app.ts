@@ -4,8 +4,11 @@ import Fastify, {
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { endpoints } from './api/v1/index.js';
 import { registerAuthenticationPages } from './checkout/authenticate.js';
+import { registerCheckoutPages } from './checkout/routes.js';
+import { registerCheckoutLinkRoutes } from './api/v1/checkout_links/public-routes.js';
 import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
+import { headerValues } from './http/headers.js';
 import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
 import { registerEndpoint } from './http/endpoint.js';
 import { rateHeaders, rateLimitError } from './http/rate-limit.js';
@@ -130,6 +133,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   registerAuthenticationPages(app, runtime);
+  registerCheckoutPages(app, runtime);
+  registerCheckoutLinkRoutes(app, runtime);
 
   for (const e of endpoints) registerEndpoint(app, runtime, e);
   await app.ready();
@@ -146,7 +151,7 @@ async function authenticate(
   const nowMs = deps.clock.nowMs();
   let principal;
   try {
-    const key = keyFromAuthorization(request.headers.authorization);
+    const key = keyFromAuthorization(headerValues(request.raw, 'authorization'));
     principal = await runtime.keys.resolve(key, nowMs, Math.floor(nowMs / 1000));
   } catch (err) {
     if (deps.config.rateLimits) {

@@ -6,7 +6,7 @@ import type { Engine } from '../src/db/store.js';
 import { Scheduler } from '../src/jobs/scheduler.js';
 import { WebhookWorker, type WebhookWorkerOptions } from '../src/jobs/webhook-delivery.js';
 import { RetentionSweep } from '../src/jobs/retention.js';
-import type { ManualClock } from '../src/lib/clock.js';
+import { ManualClock } from '../src/lib/clock.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './harness.js';
 
 /** What a receiver got. */
@@ -125,9 +125,10 @@ export async function startWebhookServer(
   const scheduler = new Scheduler(server.clock, server.deps.logger);
   const worker = new WebhookWorker(server.deps, { timeoutMs: 2_000, ...options.worker });
   scheduler.register(worker).register(new RetentionSweep(server.deps));
+  if (!(server.clock instanceof ManualClock)) throw new Error('startWebhookServer needs a ManualClock');
   return {
     server,
-    clock: server.clock as ManualClock,
+    clock: server.clock,
     deps: server.deps,
     worker,
     scheduler,

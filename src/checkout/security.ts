@@ -151,8 +151,9 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': contentSecurityPolicy(policy),
     'Cache-Control': 'no-store',
-    // Page URLs name sessions (and, embedded, carry the client secret): never hand them to another site.
-    'Referrer-Policy': 'no-referrer',
+    // Page URLs name sessions (and, embedded, carry the client secret): never hand them to another site. Not
+    // `no-referrer`, which would also blank the Origin of the page's own form posts (checked by originAllowed).
+    'Referrer-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff',
     'Cross-Origin-Opener-Policy': policy.frameAncestor ? 'unsafe-none' : 'same-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',

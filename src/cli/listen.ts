@@ -34,8 +34,7 @@ export interface ListenSession {
 export async function startListening(options: ListenOptions): Promise<ListenSession> {
   const out = options.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = options.err ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const forwardTo = new URL(options.forwardTo);
-  if (forwardTo.protocol !== 'http:' && forwardTo.protocol !== 'https:') throw new Error('--forward-to must be an http:// or https:// URL.');
+  const forwardTo = parseForwardTo(options.forwardTo);
   const api = new ApiClient(options.apiBase, options.apiKey);
   const token = randomBytes(12).toString('hex');
 
@@ -130,6 +129,19 @@ export async function startListening(options: ListenOptions): Promise<ListenSess
       return stopping;
     },
   };
+}
+
+/** `3000` → http://localhost:3000/, `localhost:3000/hooks` → http://localhost:3000/hooks; full URLs as given. */
+export function parseForwardTo(value: string): URL {
+  const text = /^\d{1,5}$/.test(value) ? `http://localhost:${value}` : /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`--forward-to is not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('--forward-to must be an http:// or https:// URL.');
+  return url;
 }
 
 function timestamp(): string {

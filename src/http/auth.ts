@@ -20,7 +20,8 @@ const invalidKey = (message = 'Invalid API key provided.') => new AppError('api_
  * Extracts the key from `Authorization: Basic base64(key:)` or `Authorization: Bearer key`. Anything malformed
  * (not base64, a password, whitespace or control characters in the key) is a 401, never a 500.
  */
-export function keyFromAuthorization(header: string | undefined): string {
+export function keyFromAuthorization(header: string | string[] | undefined): string {
+  if (Array.isArray(header)) throw invalidKey('Send exactly one Authorization header.');
   if (header === undefined || header === '') {
     throw new AppError('api_key_invalid', 'You did not provide an API key. Use HTTP Basic auth with your key as the username, or a Bearer token.');
   }

@@ -85,7 +85,7 @@ function checkFormPairs(text: string, what: string): void {
 function parseForm(text: string, what: string): Record<string, unknown> {
   checkFormPairs(text, what);
   try {
-    return qs.parse(text, QS_OPTIONS) as Record<string, unknown>;
+    return qs.parse(text, QS_OPTIONS);
   } catch (err) {
     const msg = err instanceof Error ? err.message : '';
     const reason = msg.startsWith('Array limit')
@@ -130,8 +130,8 @@ export function queryError(query: unknown): AppError | undefined {
  */
 function checkJsonTree(root: object): void {
   const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path } = item;
     if (value === null || typeof value !== 'object') continue;
     if (path.length > MAX_JSON_DEPTH) {
       throw new AppError('body_invalid', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);

@@ -5,6 +5,7 @@ import type { Actor, Deps } from '../domain/context.js';
 import { renderForVersion } from '../lib/api-versions.js';
 import { AppError, errorBody } from '../lib/errors.js';
 import { fingerprint, readIdempotencyKey, type StoredResponse } from './idempotency.js';
+import { headerValues } from './headers.js';
 import type { Runtime } from './runtime.js';
 import { parseParams } from './validation.js';
 
@@ -105,7 +106,7 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
 
         const key =
           e.method === 'POST'
-            ? readIdempotencyKey(request.headers['idempotency-key'], (e.idempotency ?? 'required') === 'required' && deps.config.idempotencyKeyRequired)
+            ? readIdempotencyKey(headerValues(request.raw, 'idempotency-key'), (e.idempotency ?? 'required') === 'required' && deps.config.idempotencyKeyRequired)
             : undefined;
         const rawBody: unknown = request.body ?? {};
         const body = parseParams(e.body ?? emptyObject, rawBody);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../domain/context.js';
+import { SessionExpiryJob } from './expire-sessions.js';
 import { RetentionSweep } from './retention.js';
 import { Scheduler } from './scheduler.js';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhook-delivery.js';
@@ -20,5 +21,6 @@ export function createScheduler(deps: Deps, options: JobsOptions = {}): Schedule
   const scheduler = new Scheduler(deps.clock, options.logger ?? deps.logger, options.pollMs);
   scheduler.register(new WebhookWorker(deps, { ...options.webhooks, onProgress: () => scheduler.wake() }));
   scheduler.register(new RetentionSweep(deps));
+  scheduler.register(new SessionExpiryJob(deps));
   return scheduler;
 }

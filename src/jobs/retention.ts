@@ -10,6 +10,8 @@ export const OUTBOX_RETENTION_S = 3600;
 export const RETENTION_SWEEP_EVERY_MS = 10 * 60_000;
 const DELETE_BATCH = 1000;
 
+type Condition = [column: string, op: '=' | '<' | '<=' | 'is not', value: string | number | null];
+
 /**
  * The retention sweep: deletes events older than EVENT_RETENTION_S on each merchant's clock for the mode (test mode
  * follows the test clock), their deliveries and attempt logs, expired idempotency keys, and dispatched outbox
@@ -31,29 +33,35 @@ export class RetentionSweep implements Job {
       for (const livemode of [0, 1]) {
         const now = merchantNow(this.deps.clock, m, livemode === 1);
         const cutoff = now - EVENT_RETENTION_S;
+        const scope: Condition[] = [
+          ['merchant_id', '=', m.id],
+          ['livemode', '=', livemode],
+        ];
         for (const table of ['events', 'webhook_deliveries', 'webhook_attempts']) {
-          await this.deleteInBatches(table, 'id', (q) =>
-            q.where('merchant_id', '=', m.id).where('livemode', '=', livemode).where('created', '<', cutoff),
-          );
+          await this.deleteInBatches(table, 'id', [...scope, ['created', '<', cutoff]]);
         }
-        await this.deleteInBatches('idempotency_keys', 'key', (q) =>
-          q.where('merchant_id', '=', m.id).where('livemode', '=', livemode).where('expires_at', '<=', now),
-        );
+        await this.deleteInBatches('idempotency_keys', 'key', [...scope, ['expires_at', '<=', now]]);
       }
     }
     const outboxCutoff = Math.floor(this.deps.clock.nowMs() / 1000) - OUTBOX_RETENTION_S;
-    await this.deleteInBatches('event_outbox', 'event_id', (q) => q.where('dispatched_at', 'is not', null).where('dispatched_at', '<', outboxCutoff));
+    await this.deleteInBatches('event_outbox', 'event_id', [
+      ['dispatched_at', 'is not', null],
+      ['dispatched_at', '<', outboxCutoff],
+    ]);
     return false;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async deleteInBatches(table: string, key: string, where: (q: any) => any): Promise<void> {
+  private async deleteInBatches(table: string, key: string, conditions: Condition[]): Promise<void> {
     const { db } = this.deps.store;
     for (;;) {
+      let batch = db.selectFrom(table).select(key).limit(DELETE_BATCH);
       // The filter applies outside too, so the delete walks the same index as the batch it picks.
-      const result = await where(db.deleteFrom(table))
-        .where(key, 'in', where(db.selectFrom(table).select(key)).limit(DELETE_BATCH))
-        .executeTakeFirst();
+      let del = db.deleteFrom(table);
+      for (const [column, op, value] of conditions) {
+        batch = batch.where(column, op, value);
+        del = del.where(column, op, value);
+      }
+      const result = await del.where(key, 'in', batch).executeTakeFirst();
       if (Number(result.numDeletedRows) < DELETE_BATCH) return;
     }
   }

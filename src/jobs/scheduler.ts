@@ -13,7 +13,7 @@ export const POLL_INTERVAL_MS = 200;
 export interface Job {
   name: string;
   everyMs?: number;
-  run(): Promise<boolean | void>;
+  run(): Promise<unknown>;
   drain?(): Promise<void>;
   /** Stops background work; given a deadline after which in-flight work is abandoned (its leases will expire). */
   stop?(deadlineMs: number): Promise<void>;
@@ -99,8 +99,8 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const deadline = Date.now() + graceMs;
-    await Promise.allSettled(this.slots.map((s) => s.running));
-    await Promise.allSettled(this.slots.map((s) => s.job.stop?.(deadline)));
+    await Promise.allSettled(this.slots.flatMap((s) => (s.running ? [s.running] : [])));
+    await Promise.allSettled(this.slots.flatMap((s) => (s.job.stop ? [s.job.stop(deadline)] : [])));
   }
 
   private isDue(slot: Slot): boolean {

@@ -228,6 +228,54 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     for (const e of otherList.body.data) await otherMerchant.del(`/v1/webhook_endpoints/${e.id}`);
   });
 
+  it('pauses queued deliveries while the endpoint is disabled and resumes them when it is enabled', async () => {
+    receiver = await startReceiver((_r, i) => (i === 0 ? { kind: 'status', status: 500 } : { kind: 'status', status: 200 }));
+    const endpoint = await endpointFor(receiver.url);
+    await api.post('/v1/customers', { email: 'paused@example.com' });
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    await api.post(`/v1/webhook_endpoints/${endpoint.id}`, { status: 'disabled' });
+    await api.post('/v1/customers', { email: 'while-disabled@example.com' });
+    await advanceTestClock(t.server, key(), 3600);
+    await t.tick();
+    expect(receiver.received).toHaveLength(1);
+    await api.post(`/v1/webhook_endpoints/${endpoint.id}`, { status: 'enabled' });
+    await t.tick();
+    // The queued retry goes; the event that happened while disabled was never queued for it.
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1]!.headers['webhook-id']).toBe(receiver.received[0]!.headers['webhook-id']);
+    expect((await attemptsOf(endpoint.id)).map((a) => [a.attempt, a.status])).toEqual([
+      [2, 'succeeded'],
+      [1, 'failed'],
+    ]);
+  });
+
+  it('keeps delivering to a healthy endpoint while another one hangs (bounded concurrency per endpoint)', async () => {
+    receiver = await startReceiver((r) => (r.url.includes('slow') ? { kind: 'hang' } : { kind: 'status', status: 200 }));
+    const slow = await endpointFor(`${receiver.url}?slow`);
+    const fast = await endpointFor(`${receiver.url}?fast`);
+    for (let i = 0; i < 20; i++) await api.post('/v1/customers', { email: `busy${i}@example.com` });
+    const { Scheduler } = await import('./scheduler.js');
+    const scheduler = new Scheduler(t.clock, t.deps.logger, 20);
+    const worker = new WebhookWorker(t.deps, { timeoutMs: 1_500, maxConcurrent: 8, perEndpoint: 3, onProgress: () => scheduler.wake() });
+    scheduler.register(worker);
+    const started = Date.now();
+    scheduler.start();
+    const fastCount = () => receiver.received.filter((r) => r.url.includes('fast')).length;
+    while (fastCount() < 20 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+    const elapsed = Date.now() - started;
+    const slowStarted = receiver.received.filter((r) => r.url.includes('slow')).length;
+    await scheduler.stop(0);
+    await worker.drain();
+    expect(fastCount()).toBe(20);
+    // All 20 went to the healthy endpoint before the first hanging attempt even timed out…
+    expect(elapsed).toBeLessThan(1_500);
+    // …while the hanging one never held more than its share of the slots.
+    expect(slowStarted).toBeLessThanOrEqual(3);
+    expect((await attemptsOf(fast.id)).filter((a) => a.status === 'succeeded')).toHaveLength(20);
+    expect((await attemptsOf(slow.id)).every((a) => a.failure_code === 'timeout')).toBe(true);
+  });
+
   it('sends a test event to the endpoint alone, signed, not retried, not listed in /v1/events', async () => {
     receiver = await startReceiver(() => ({ kind: 'status', status: 500, body: 'nope' }));
     const endpoint = await endpointFor(receiver.url);

@@ -9,7 +9,7 @@ import type { DeliveryAttempt } from '../domain/webhooks/list-delivery-attempts.
 import { ATTEMPTS_TABLE } from '../domain/webhooks/list-delivery-attempts.js';
 import type { EndpointRow, WebhookEndpoint } from '../domain/webhooks/endpoint.js';
 import { WEBHOOK_ENDPOINTS_TABLE } from '../domain/webhooks/endpoint.js';
-import { adjustPendingWebhooks } from '../domain/webhooks/pending-webhooks.js';
+import { setPendingWebhooks, settlePendingWebhooks } from '../domain/webhooks/pending-webhooks.js';
 import { secretBox } from '../domain/webhooks/secrets-key.js';
 import { DELIVERIES_TABLE } from '../domain/webhooks/send-test-event.js';
 import { resolveDeliveryTarget } from '../domain/webhooks/target.js';
@@ -31,7 +31,7 @@ export const MAX_RESPONSE_BYTES = 64 * 1024;
 export const LEASE_MS = WEBHOOK_TIMEOUT_MS + 30_000;
 /** Deliveries in flight in one process, and per endpoint (lower while the endpoint is failing). */
 export const MAX_CONCURRENT_DELIVERIES = 256;
-export const MAX_CONCURRENT_PER_ENDPOINT = 16;
+export const MAX_CONCURRENT_PER_ENDPOINT = 32;
 export const FAILING_ENDPOINT_CONCURRENCY = 2;
 /** Outbox rows fanned out per transaction. */
 export const FANOUT_BATCH = 500;
@@ -65,6 +65,9 @@ export interface ClaimedDelivery {
   /** The merchant's clock for this mode at claim time (unix seconds). */
   merchantNow: number;
   defaultApiVersion: string;
+  /** Loaded with the claim: the endpoint (undefined when deleted) and the event's JSON (undefined when gone). */
+  endpoint?: EndpointRow | undefined;
+  eventData?: string | undefined;
 }
 
 interface Outcome {
@@ -155,6 +158,9 @@ export class WebhookWorker implements Job {
   /** Fans up to FANOUT_BATCH outbox rows out into deliveries; returns how many rows it took. */
   async fanOut(): Promise<number> {
     const { store } = this.deps;
+    // A plain read first: an empty outbox (the common case) costs no transaction.
+    const any = await store.db.selectFrom('event_outbox').select('event_id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst();
+    if (!any) return 0;
     return store.withTransaction(async (tx) => {
       let q = tx
         .selectFrom('event_outbox')
@@ -166,14 +172,8 @@ export class WebhookWorker implements Job {
       const rows = (await q.execute()) as { merchant_id: string; livemode: number; event_id: string }[];
       if (rows.length === 0) return 0;
       const dispatchedAt = Math.floor(this.deps.clock.nowMs() / 1000);
-      const groups = new Map<string, { scope: Scope; ids: string[] }>();
-      for (const r of rows) {
-        const key = `${r.merchant_id}|${r.livemode}`;
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = { scope: { merchantId: r.merchant_id, livemode: r.livemode === 1 }, ids: [] }));
-        g.ids.push(r.event_id);
-      }
-      for (const { scope, ids } of groups.values()) {
+      for (const { scope, items } of groupByScope(rows, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
+        const ids = items.map((r) => r.event_id);
         await this.fanOutGroup(tx, scope, ids);
         await tx
           .updateTable('event_outbox')
@@ -205,6 +205,7 @@ export class WebhookWorker implements Job {
       .where('id', 'in', eventIds)
       .execute()) as { id: string; type: string; created: number; pending_webhooks: number }[];
     const rows: Record<string, unknown>[] = [];
+    const corrected = new Map<string, number>();
     for (const event of events) {
       const subscribed = endpoints.filter((e) => subscribesTo(e.enabled_events, event.type));
       for (const endpoint of subscribed) {
@@ -227,10 +228,9 @@ export class WebhookWorker implements Job {
           created: event.created,
         });
       }
-      if (subscribed.length !== event.pending_webhooks) {
-        await adjustPendingWebhooks(tx, this.deps.store.engine, scope, event.id, { set: subscribed.length });
-      }
+      if (subscribed.length !== event.pending_webhooks) corrected.set(event.id, subscribed.length);
     }
+    await setPendingWebhooks(tx, this.deps.store.engine, scope, corrected);
     for (let i = 0; i < rows.length; i += 200) {
       await tx
         .insertInto(DELIVERIES_TABLE)
@@ -249,10 +249,13 @@ export class WebhookWorker implements Job {
     const nowMs = clock.nowMs();
     const nowS = Math.floor(nowMs / 1000);
     const saturated = [...this.perEndpointInFlight].filter(([id, n]) => n >= this.capFor(id)).map(([id]) => id);
-    return store.withTransaction(async (tx) => {
+    const claimed = await store.withTransaction(async (tx) => {
       let q = tx
         .selectFrom(`${DELIVERIES_TABLE} as d`)
         .innerJoin('merchants as m', 'm.id', 'd.merchant_id')
+        .innerJoin(`${WEBHOOK_ENDPOINTS_TABLE} as e`, (j) =>
+          j.onRef('e.merchant_id', '=', 'd.merchant_id').onRef('e.livemode', '=', 'd.livemode').onRef('e.id', '=', 'd.endpoint_id'),
+        )
         .select([
           'd.merchant_id',
           'd.livemode',
@@ -269,6 +272,8 @@ export class WebhookWorker implements Job {
           'm.default_api_version',
         ])
         .where('d.status', '=', 'pending')
+        // A disabled endpoint is paused: its queued deliveries wait until it is enabled again (test events still go).
+        .where((eb) => eb.or([eb('e.status', '=', 'enabled'), eb('d.test_event', '=', 1)]))
         .where((eb) => eb.or([eb('d.locked_until', 'is', null), eb('d.locked_until', '<', nowMs)]))
         .where(sql<boolean>`d.next_attempt_at <= ${nowS} + (case when d.livemode = 0 then m.test_clock_offset_s else 0 end)`)
         .orderBy('d.next_attempt_at')
@@ -285,16 +290,16 @@ export class WebhookWorker implements Job {
         taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
         chosen.push(r);
       }
-      for (const r of chosen) {
+      for (const { scope, items } of groupByScope(chosen, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
         await tx
           .updateTable(DELIVERIES_TABLE)
           .set({ locked_by: this.workerId, locked_until: nowMs + this.leaseMs })
-          .where('merchant_id', '=', r.merchant_id)
-          .where('livemode', '=', r.livemode)
-          .where('id', '=', r.id)
+          .where('merchant_id', '=', scope.merchantId)
+          .where('livemode', '=', modeValue(scope))
+          .where('id', 'in', items.map((r) => r.id))
           .execute();
       }
-      return chosen.map((r) => ({
+      return chosen.map((r): ClaimedDelivery => ({
         scope: { merchantId: r.merchant_id, livemode: r.livemode === 1 },
         id: r.id,
         endpointId: r.endpoint_id,
@@ -309,6 +314,38 @@ export class WebhookWorker implements Job {
         defaultApiVersion: r.default_api_version,
       }));
     });
+    await this.load(claimed);
+    return claimed;
+  }
+
+  /** Loads the endpoints and events of claimed deliveries, one query per table and scope. */
+  private async load(claimed: ClaimedDelivery[]): Promise<void> {
+    const db = this.deps.store.db;
+    for (const { scope, items: group } of groupByScope(claimed, (c) => c.scope)) {
+      const endpoints = (await db
+        .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
+        .selectAll()
+        .where('merchant_id', '=', scope.merchantId)
+        .where('livemode', '=', modeValue(scope))
+        .where('id', 'in', [...new Set(group.map((c) => c.endpointId))])
+        .execute()) as EndpointRow[];
+      const eventIds = [...new Set(group.filter((c) => c.payload === null).map((c) => c.eventId))];
+      const events = eventIds.length
+        ? ((await db
+            .selectFrom('events')
+            .select(['id', 'data'])
+            .where('merchant_id', '=', scope.merchantId)
+            .where('livemode', '=', modeValue(scope))
+            .where('id', 'in', eventIds)
+            .execute()) as { id: string; data: string }[])
+        : [];
+      const endpointById = new Map(endpoints.map((e) => [e.id, e]));
+      const eventById = new Map(events.map((e) => [e.id, e.data]));
+      for (const c of group) {
+        c.endpoint = endpointById.get(c.endpointId);
+        c.eventData = c.payload ?? eventById.get(c.eventId);
+      }
+    }
   }
 
   private capFor(endpointId: string): number {
@@ -334,37 +371,23 @@ export class WebhookWorker implements Job {
         if (n <= 0) this.perEndpointInFlight.delete(endpoint);
         else this.perEndpointInFlight.set(endpoint, n);
         this.inFlight.delete(claimed.id);
+        // A slot is free: claim more now rather than at the next poll (the finished delivery stays leased to
+        // this worker until its result is written, so it cannot be taken again meanwhile).
+        if (!this.stopped) this.options.onProgress?.();
       });
     this.inFlight.set(claimed.id, work);
   }
 
   /** Makes one HTTP attempt for a claimed delivery (no database writes). */
   async deliver(claimed: ClaimedDelivery): Promise<Outcome> {
-    const db = this.deps.store.db;
-    const endpointRow = (await db
-      .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
-      .selectAll()
-      .where('merchant_id', '=', claimed.scope.merchantId)
-      .where('livemode', '=', modeValue(claimed.scope))
-      .where('id', '=', claimed.endpointId)
-      .executeTakeFirst()) as EndpointRow | undefined;
+    if (claimed.endpoint === undefined && claimed.eventData === undefined) await this.load([claimed]);
+    const endpointRow = claimed.endpoint;
     if (!endpointRow) return { ...failure(claimed, null, 'The endpoint was deleted.', 0), attempted: false };
     const endpoint = JSON.parse(endpointRow.data) as WebhookEndpoint;
-
-    let event: EventObject;
-    if (claimed.payload !== null) {
-      event = JSON.parse(claimed.payload) as EventObject;
-    } else {
-      const row = (await db
-        .selectFrom('events')
-        .select('data')
-        .where('merchant_id', '=', claimed.scope.merchantId)
-        .where('livemode', '=', modeValue(claimed.scope))
-        .where('id', '=', claimed.eventId)
-        .executeTakeFirst()) as { data: string } | undefined;
-      if (!row) return { ...failure(claimed, 'event_unavailable', 'The event no longer exists (retention).', 0), attempted: false };
-      event = JSON.parse(row.data) as EventObject;
+    if (claimed.eventData === undefined) {
+      return { ...failure(claimed, 'event_unavailable', 'The event no longer exists (retention).', 0), attempted: false };
     }
+    const event = JSON.parse(claimed.eventData) as EventObject;
     const version = endpoint.api_version ?? claimed.defaultApiVersion;
     const body = JSON.stringify(renderForVersion({ ...event, api_version: version }, version));
 
@@ -438,72 +461,113 @@ export class WebhookWorker implements Job {
     return this.flushing;
   }
 
+  /**
+   * Writes a batch of outcomes: delivery rows (only those this worker still holds the lease of, grouped into one
+   * UPDATE … RETURNING per identical change), the attempt log, and `pending_webhooks` of settled events.
+   */
   private async record(tx: Db, outcomes: Outcome[]): Promise<void> {
-    const attempts: Record<string, unknown>[] = [];
+    interface Planned {
+      outcome: Outcome;
+      attemptNo: number;
+      final: boolean;
+      nextAttemptAt: number | null;
+    }
+    const groups = new Map<string, { scope: Scope; set: Record<string, unknown>; items: Planned[] }>();
     for (const o of outcomes) {
       const c = o.claimed;
       const attemptNo = c.attempts + 1;
       const final = o.ok || !o.attempted || attemptNo >= c.maxAttempts;
-      const ladder = RETRY_LADDER_S[attemptNo - 1] ?? 0;
-      const nextAttemptAt = final ? null : c.merchantNow + ladder;
-      const updated = await tx
+      const nextAttemptAt = final ? null : c.merchantNow + (RETRY_LADDER_S[attemptNo - 1] ?? 0);
+      const set = {
+        attempts: o.attempted ? attemptNo : c.attempts,
+        status: o.ok ? 'succeeded' : final ? 'failed' : 'pending',
+        next_attempt_at: nextAttemptAt ?? c.nextAttemptAt,
+        last_attempt_at: o.attempted ? c.merchantNow : null,
+        locked_by: null,
+        locked_until: null,
+      };
+      const key = `${c.scope.merchantId}|${modeValue(c.scope)}|${JSON.stringify(set)}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { scope: c.scope, set, items: [] }));
+      g.items.push({ outcome: o, attemptNo, final, nextAttemptAt });
+    }
+
+    const attempts: Record<string, unknown>[] = [];
+    const settled = new Map<string, { scope: Scope; counts: Map<string, number> }>();
+    for (const g of groups.values()) {
+      const updated = (await tx
         .updateTable(DELIVERIES_TABLE)
-        .set({
-          attempts: o.attempted ? attemptNo : c.attempts,
-          status: o.ok ? 'succeeded' : final ? 'failed' : 'pending',
-          next_attempt_at: nextAttemptAt ?? c.nextAttemptAt,
-          last_attempt_at: o.attempted ? c.merchantNow : null,
-          locked_by: null,
-          locked_until: null,
-        })
-        .where('merchant_id', '=', c.scope.merchantId)
-        .where('livemode', '=', modeValue(c.scope))
-        .where('id', '=', c.id)
+        .set(g.set)
+        .where('merchant_id', '=', g.scope.merchantId)
+        .where('livemode', '=', modeValue(g.scope))
+        .where('id', 'in', g.items.map((i) => i.outcome.claimed.id))
         .where('locked_by', '=', this.workerId)
         .where('status', '=', 'pending')
-        .executeTakeFirst();
-      const stillOurs = Number(updated.numUpdatedRows) > 0;
-      if (o.attempted) {
-        const attempt: DeliveryAttempt = {
-          id: newId('wha'),
-          object: 'webhook_endpoint_delivery_attempt',
-          webhook_endpoint: c.endpointId,
-          event_id: c.eventId,
-          event_type: c.eventType,
-          test_event: c.testEvent,
-          attempt: attemptNo,
-          status: o.ok ? 'succeeded' : 'failed',
-          response_status: o.responseStatus,
-          failure_code: o.failureCode,
-          failure_reason: o.reason,
-          latency_ms: o.latencyMs,
-          response_excerpt: o.excerpt,
-          next_attempt_at: stillOurs ? nextAttemptAt : null,
-          created: c.merchantNow,
-          livemode: c.scope.livemode,
-        };
-        attempts.push({
-          merchant_id: c.scope.merchantId,
-          livemode: modeValue(c.scope),
-          id: attempt.id,
-          created: attempt.created,
-          data: JSON.stringify(attempt),
-          endpoint_id: c.endpointId,
-          delivery_id: c.id,
-          event_id: c.eventId,
-        });
-      }
-      if (stillOurs && final && !c.testEvent) {
-        await adjustPendingWebhooks(tx, this.deps.store.engine, c.scope, c.eventId, { subtract: 1 });
-      }
-      if (!stillOurs) {
-        this.deps.logger.warn({ delivery: c.id, worker: this.workerId }, 'webhook lease lost before the attempt was recorded');
+        .returning('id')
+        .execute()) as { id: string }[];
+      const ours = new Set(updated.map((r) => r.id));
+      for (const { outcome: o, attemptNo, final, nextAttemptAt } of g.items) {
+        const c = o.claimed;
+        const stillOurs = ours.has(c.id);
+        if (!stillOurs) this.deps.logger.warn({ delivery: c.id, worker: this.workerId }, 'webhook lease lost before the attempt was recorded');
+        if (o.attempted) {
+          const attempt: DeliveryAttempt = {
+            id: newId('wha'),
+            object: 'webhook_endpoint_delivery_attempt',
+            webhook_endpoint: c.endpointId,
+            event_id: c.eventId,
+            event_type: c.eventType,
+            test_event: c.testEvent,
+            attempt: attemptNo,
+            status: o.ok ? 'succeeded' : 'failed',
+            response_status: o.responseStatus,
+            failure_code: o.failureCode,
+            failure_reason: o.reason,
+            latency_ms: o.latencyMs,
+            response_excerpt: o.excerpt,
+            next_attempt_at: stillOurs ? nextAttemptAt : null,
+            created: c.merchantNow,
+            livemode: c.scope.livemode,
+          };
+          attempts.push({
+            merchant_id: c.scope.merchantId,
+            livemode: modeValue(c.scope),
+            id: attempt.id,
+            created: attempt.created,
+            data: JSON.stringify(attempt),
+            endpoint_id: c.endpointId,
+            delivery_id: c.id,
+            event_id: c.eventId,
+          });
+        }
+        if (stillOurs && final && !c.testEvent) {
+          const k = `${c.scope.merchantId}|${modeValue(c.scope)}`;
+          let s = settled.get(k);
+          if (!s) settled.set(k, (s = { scope: c.scope, counts: new Map() }));
+          s.counts.set(c.eventId, (s.counts.get(c.eventId) ?? 0) + 1);
+        }
       }
     }
     for (let i = 0; i < attempts.length; i += 200) {
       await tx.insertInto(ATTEMPTS_TABLE).values(attempts.slice(i, i + 200)).execute();
     }
+    for (const { scope, counts } of settled.values()) {
+      await settlePendingWebhooks(tx, this.deps.store.engine, scope, counts);
+    }
   }
+}
+
+/** Items grouped by tenant scope, in first-seen order. */
+function groupByScope<T>(items: T[], scopeOf: (item: T) => Scope): { scope: Scope; items: T[] }[] {
+  const groups = new Map<string, { scope: Scope; items: T[] }>();
+  for (const item of items) {
+    const scope = scopeOf(item);
+    const key = `${scope.merchantId}|${modeValue(scope)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { scope, items: [] }));
+    g.items.push(item);
+  }
+  return [...groups.values()];
 }
 
 function failure(claimed: ClaimedDelivery, code: Outcome['failureCode'], reason: string, latencyMs: number): Outcome {

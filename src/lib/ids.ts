@@ -12,7 +12,7 @@ export function randomBase62(length: number): string {
   while (out.length < length) {
     const bytes = randomBytes(length * 2);
     for (const b of bytes) {
-      if (b < 248) out += BASE62[b % 62];
+      if (b < 248) out += BASE62.charAt(b % 62);
       if (out.length === length) break;
     }
   }
@@ -35,7 +35,7 @@ function timeComponent(): string {
   let s = '';
   let n = micros;
   for (let i = 0; i < TIME_CHARS; i++) {
-    s = BASE36[n % 36]! + s;
+    s = BASE36.charAt(n % 36) + s;
     n = Math.floor(n / 36);
   }
   return s;

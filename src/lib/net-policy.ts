@@ -40,7 +40,8 @@ function parseIpv6(text: string): number[] | undefined {
   if (s.slice(lastColon + 1).includes('.')) {
     const v4 = parseIpv4(s.slice(lastColon + 1));
     if (!v4) return undefined;
-    s = `${s.slice(0, lastColon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+    const [a = 0, b = 0, c = 0, d = 0] = v4;
+    s = `${s.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
@@ -81,18 +82,18 @@ export function classifyAddress(address: string): AddressClass {
   if (version !== 6) return 'reserved';
   const g = parseIpv6(literal);
   if (!g) return 'reserved';
-  const embedded = () => classifyIpv4([g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff]);
+  const [g0 = 0, g1 = 0, , , , g5 = 0, g6 = 0, g7 = 0] = g;
+  const embedded = () => classifyIpv4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
   const zeroPrefix = g.slice(0, 5).every((x) => x === 0);
-  if (zeroPrefix && g[5] === 0xffff) return embedded(); // ::ffff:a.b.c.d
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return embedded(); // NAT64
+  if (zeroPrefix && g5 === 0xffff) return embedded(); // ::ffff:a.b.c.d
+  if (g0 === 0x64 && g1 === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return embedded(); // NAT64
   if (g.every((x) => x === 0)) return 'reserved'; // ::
-  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return 'loopback'; // ::1
-  if (zeroPrefix && g[5] === 0) return embedded(); // deprecated IPv4-compatible ::a.b.c.d
-  const first = g[0]!;
-  if ((first & 0xfe00) === 0xfc00) return 'private';
-  if ((first & 0xffc0) === 0xfe80) return 'link_local';
-  if ((first & 0xff00) === 0xff00) return 'reserved';
-  if (first === 0x2001 && g[1] === 0x0db8) return 'reserved'; // documentation
+  if (g.slice(0, 7).every((x) => x === 0) && g7 === 1) return 'loopback'; // ::1
+  if (zeroPrefix && g5 === 0) return embedded(); // deprecated IPv4-compatible ::a.b.c.d
+  if ((g0 & 0xfe00) === 0xfc00) return 'private';
+  if ((g0 & 0xffc0) === 0xfe80) return 'link_local';
+  if ((g0 & 0xff00) === 0xff00) return 'reserved';
+  if (g0 === 0x2001 && g1 === 0x0db8) return 'reserved'; // documentation
   return 'public';
 }
 

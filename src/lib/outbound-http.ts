@@ -111,7 +111,7 @@ export const nodeTransport: OutboundTransport = (req) =>
           if (code >= 200 && code < 300) return finish({ ok: true, failureCode: null, reason: null });
           if (code >= 300 && code < 400) {
             const location = response.headers.location;
-            return fail('redirect', `The receiver answered ${code}${location ? ` (to ${String(location).slice(0, 200)})` : ''}; redirects are not followed.`);
+            return fail('redirect', `The receiver answered ${code}${location ? ` (to ${location.slice(0, 200)})` : ''}; redirects are not followed.`);
           }
           return fail('http_error', `The receiver answered ${code}; a 2xx status is expected.`);
         });

@@ -95,6 +95,16 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     }
   });
 
+  it('refuses two Authorization headers (Node would silently keep the first)', async () => {
+    const key = server.merchant.keys.sk_test;
+    const res = await rawHttp(
+      server.url,
+      `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nAuthorization: Bearer ${server.other.keys.sk_test}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.body).error).toMatchObject({ type: 'authentication_error', code: 'api_key_invalid', message: 'Send exactly one Authorization header.' });
+  });
+
   it('writes nothing when authentication fails on a POST', async () => {
     const before = await counts(server);
     const res = await request(server, 'POST', '/v1/customers', { key: unknownKey, body: { name: 'nope' } });
@@ -141,5 +151,19 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     expect((await client(server, m.keys.sk_live).get('/v1/customers')).status).toBe(200); // not yet expired
     clock.advance(8);
     expect(expectError(await client(server, m.keys.sk_live).get('/v1/customers'), 401, 'api_key_invalid').message).toMatch(/expired/);
+  });
+
+  it('judges revocation on the merchant’s clock for the key’s mode (a test key after advance_clock)', async () => {
+    const m = await server.newMerchant('Advanced');
+    const api = client(server, m.keys.sk_test);
+    expect((await api.post('/v1/test_helpers/advance_clock', { seconds: 86_400 })).status).toBe(200);
+    const merchantNow = ((await api.get('/v1/test_helpers/clock')).body.now as number);
+    await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
+    clock.advance(2.5);
+    expect(expectError(await api.get('/v1/customers'), 401, 'api_key_invalid').message).toMatch(/revoked/);
+    // A revocation scheduled on the test clock's future is not yet in force.
+    await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow + 3600 }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
+    clock.advance(2.5);
+    expect((await api.get('/v1/customers')).status).toBe(200);
   });
 });

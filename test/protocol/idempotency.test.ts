@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, request, startTestServer, type ApiResponse, type TestServer } from '../harness.js';
-import { counts, secondInstance } from './support.js';
+import { counts, rawHttp, secondInstance } from './support.js';
 
 /** decisions.md §5. */
 describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
@@ -39,6 +39,19 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(await counts(server)).toEqual(before);
     const longest = await api.post('/v1/customers', { name: 'x' }, { idempotencyKey: 'k'.repeat(255) });
     expect(longest.status).toBe(200);
+  });
+
+  it('refuses a repeated Idempotency-Key header (Node would join the two into a new key)', async () => {
+    const before = await counts(server);
+    const body = '{"name":"twice"}';
+    const res = await rawHttp(
+      server.url,
+      `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.merchant.keys.sk_test}\r\nContent-Type: application/json\r\n` +
+        `Idempotency-Key: one\r\nIdempotency-Key: two\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'parameter_invalid', param: 'Idempotency-Key' });
+    expect(await counts(server)).toEqual(before);
   });
 
   it('replays the stored response byte for byte with Idempotent-Replayed: true, running nothing again', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant } from '../../src/domain/context.js';
 import { createCustomer } from '../../src/domain/customers/create-customer.js';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../harness.js';
+import { client, ENGINES, expectError, startTestServer, type ApiResponse, type TestServer } from '../harness.js';
 
 interface ListBody {
   object: string;
@@ -206,9 +206,9 @@ describe.each(ENGINES)('lists (%s)', (engine) => {
           const forward: string[] = [];
           let cursor: string | null = null;
           for (let guard = 0; guard <= truth.length + 1; guard++) {
-            const res = await c.get<ListBody>(`/v1/customers?limit=${limit}${cursor ? `&starting_after=${cursor}` : ''}`);
+            const res: ApiResponse<ListBody> = await c.get<ListBody>(`/v1/customers?limit=${limit}${cursor ? `&starting_after=${cursor}` : ''}`);
             expect(res.status).toBe(200);
-            const page = res.body;
+            const page: ListBody = res.body;
             expect(page.data.length).toBeLessThanOrEqual(limit);
             expect(page.next_cursor).toBe(page.has_more ? page.data[page.data.length - 1]!.id : null);
             forward.push(...page.data.map((x) => x.id));

@@ -59,6 +59,15 @@ describe.each(ENGINES)('test clock (%s)', (engine) => {
     expect((await api.post('/v1/test_helpers/advance_clock', { seconds: '1' })).body.offset_seconds).toBe(31_536_001);
   });
 
+  it('adds up concurrent advances (no lost update)', async () => {
+    const m = await server.newMerchant('Concurrent clock');
+    const api = client(server, m.keys.sk_test);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => api.post('/v1/test_helpers/advance_clock', { seconds: i + 1 })));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect((await api.get('/v1/test_helpers/clock')).body.offset_seconds).toBe(55);
+    expect(new Set(results.map((r) => r.body.offset_seconds)).size).toBe(10);
+  });
+
   it('refuses live-mode keys with 400 test_mode_only and publishable keys with 401', async () => {
     const m = await server.newMerchant('Live');
     const live = client(server, m.keys.sk_live);

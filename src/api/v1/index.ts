@@ -1,4 +1,21 @@
 import type { AnyEndpoint } from '../../http/endpoint.js';
+import { createCheckoutLinkEndpoint } from './checkout_links/create.js';
+import { listCheckoutLinksEndpoint } from './checkout_links/list.js';
+import { retrieveCheckoutLinkEndpoint } from './checkout_links/retrieve.js';
+import { updateCheckoutLinkEndpoint } from './checkout_links/update.js';
+import { confirmClientSessionEndpoint, retrieveClientViewEndpoint, updateClientDetailsEndpoint } from './checkout_sessions/client.js';
+import { createCheckoutSessionEndpoint } from './checkout_sessions/create.js';
+import { expireCheckoutSessionEndpoint } from './checkout_sessions/expire.js';
+import { listSessionLineItemsEndpoint } from './checkout_sessions/line-items.js';
+import { listCheckoutSessionsEndpoint } from './checkout_sessions/list.js';
+import { retrieveCheckoutSessionEndpoint } from './checkout_sessions/retrieve.js';
+import { updateCheckoutSessionEndpoint } from './checkout_sessions/update.js';
+import { cancelOrderEndpoint } from './orders/cancel.js';
+import { completeOrderEndpoint } from './orders/complete.js';
+import { createOrderEndpoint } from './orders/create.js';
+import { listOrdersEndpoint } from './orders/list.js';
+import { retrieveOrderEndpoint } from './orders/retrieve.js';
+import { updateOrderEndpoint } from './orders/update.js';
 import { createCustomerEndpoint } from './customers/create.js';
 import { deleteCustomerEndpoint } from './customers/delete.js';
 import { listCustomersEndpoint } from './customers/list.js';
@@ -123,4 +140,23 @@ export const endpoints: AnyEndpoint[] = [
   updateSetupIntentEndpoint,
   confirmSetupIntentEndpoint,
   cancelSetupIntentEndpoint,
+  createCheckoutSessionEndpoint,
+  listCheckoutSessionsEndpoint,
+  retrieveCheckoutSessionEndpoint,
+  updateCheckoutSessionEndpoint,
+  expireCheckoutSessionEndpoint,
+  listSessionLineItemsEndpoint,
+  retrieveClientViewEndpoint,
+  updateClientDetailsEndpoint,
+  confirmClientSessionEndpoint,
+  createOrderEndpoint,
+  listOrdersEndpoint,
+  retrieveOrderEndpoint,
+  updateOrderEndpoint,
+  cancelOrderEndpoint,
+  completeOrderEndpoint,
+  createCheckoutLinkEndpoint,
+  listCheckoutLinksEndpoint,
+  retrieveCheckoutLinkEndpoint,
+  updateCheckoutLinkEndpoint,
 ];

@@ -175,14 +175,16 @@
     return m;
   }
 
-  form.addEventListener(
-    'blur',
-    function (e) {
-      var t = e.target;
-      if ((t.tagName === 'INPUT' || t.tagName === 'SELECT') && t.value !== '' && t.type !== 'radio') validateField(t);
-    },
-    true,
-  );
+  // Messages appear on submit; a flagged field is checked again as it is corrected. (Not on blur: a message
+  // appearing while the pointer is on its way to the Pay button moves the button and swallows the click.)
+  form.addEventListener('input', function (e) {
+    var t = e.target;
+    if (t.getAttribute('aria-invalid') === 'true') validateField(t);
+  });
+  form.addEventListener('change', function (e) {
+    var t = e.target;
+    if (t.tagName === 'SELECT' && t.getAttribute('aria-invalid') === 'true') validateField(t);
+  });
 
   var submitting = false;
   form.addEventListener('submit', function (e) {

@@ -17,8 +17,9 @@ export function layout(o: LayoutOptions): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${o.title}</title>
 <link rel="stylesheet" href="${assetUrl('checkout.css')}">
 <script src="${assetUrl('checkout.js')}" defer></script>

@@ -105,13 +105,15 @@ interface InputSpec {
   placeholder?: string;
   readonly?: boolean;
   hint?: string;
+  /** Not marked "(optional)" though not required in HTML: the server decides (a postal code, per country). */
+  conditional?: boolean;
 }
 
 function input(m: PaymentPageModel, f: InputSpec): SafeHtml {
   const error = m.errors.fields[f.id];
   const describedBy = [f.hint ? `${f.id}-hint` : '', error ? `${f.id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field">
-<label for="${f.id}">${f.label}${f.required ? '' : html` <span class="optional">(optional)</span>`}</label>
+<label for="${f.id}">${f.label}${f.required || f.conditional ? '' : html` <span class="optional">(optional)</span>`}</label>
 <input type="${f.type ?? 'text'}" id="${f.id}" name="${f.name}" value="${f.value}" autocomplete="${f.autocomplete}" data-label="${f.label}"${
     f.inputmode ? html` inputmode="${f.inputmode}"` : ''
   }${f.maxlength ? html` maxlength="${f.maxlength}"` : ''}${f.placeholder ? html` placeholder="${f.placeholder}"` : ''}${
@@ -160,7 +162,7 @@ function addressFields(m: PaymentPageModel, prefix: 'shipping' | 'billing', v: A
   const ac = (token: string) => (prefix === 'shipping' ? `shipping ${token}` : token);
   const name = (field: string) => `${prefix}_address[${field}]`;
   const country = countrySelect(m, `${prefix}-country`, name('country'), ac('country'), countries, v.country, required);
-  const postal = input(m, { id: `${prefix}-postal-code`, name: name('postal_code'), label: 'Postal code', value: v.postal_code, autocomplete: ac('postal-code'), maxlength: 20, required: false });
+  const postal = input(m, { id: `${prefix}-postal-code`, name: name('postal_code'), label: 'Postal code', value: v.postal_code, autocomplete: ac('postal-code'), maxlength: 20, conditional: true });
   if (!full) {
     return html`${country}${postal}`;
   }
@@ -222,14 +224,16 @@ function paymentFields(m: PaymentPageModel): SafeHtml {
   const s = m.session;
   const v = m.values;
   const byCard = v.paymentMethod === '' || v.paymentMethod === 'card';
+  // Test mode offers pm_card_* methods instead of typing a card, so the card fields cannot be required in HTML there.
   const cardRequired = s.livemode;
+  const conditional = !cardRequired;
   const card = html`<fieldset id="card-fields">
 <legend>Card details</legend>
-${input(m, { id: 'card-number', name: 'card[number]', label: 'Card number', value: '', autocomplete: 'cc-number', inputmode: 'numeric', maxlength: 23, placeholder: '1234 1234 1234 1234', required: cardRequired })}
+${input(m, { id: 'card-number', name: 'card[number]', label: 'Card number', value: '', autocomplete: 'cc-number', inputmode: 'numeric', maxlength: 23, placeholder: '1234 1234 1234 1234', required: cardRequired, conditional })}
 <div class="row three">
-${input(m, { id: 'card-exp-month', name: 'card[exp_month]', label: 'Expiry month', value: v.expMonth, autocomplete: 'cc-exp-month', inputmode: 'numeric', maxlength: 2, placeholder: 'MM', required: cardRequired })}
-${input(m, { id: 'card-exp-year', name: 'card[exp_year]', label: 'Expiry year', value: v.expYear, autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4, placeholder: 'YYYY', required: cardRequired })}
-${input(m, { id: 'card-cvc', name: 'card[cvc]', label: 'Security code', value: '', autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: 4, placeholder: 'CVC', required: cardRequired })}
+${input(m, { id: 'card-exp-month', name: 'card[exp_month]', label: 'Expiry month', value: v.expMonth, autocomplete: 'cc-exp-month', inputmode: 'numeric', maxlength: 2, placeholder: 'MM', required: cardRequired, conditional })}
+${input(m, { id: 'card-exp-year', name: 'card[exp_year]', label: 'Expiry year', value: v.expYear, autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4, placeholder: 'YYYY', required: cardRequired, conditional })}
+${input(m, { id: 'card-cvc', name: 'card[cvc]', label: 'Security code', value: '', autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: 4, placeholder: 'CVC', required: cardRequired, conditional })}
 </div>
 </fieldset>`;
   if (s.livemode) return card;

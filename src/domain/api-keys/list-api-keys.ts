@@ -16,7 +16,7 @@ export async function listApiKeys(ctx: OpContext, filters: { type?: KeyType | un
   const param = page.startingAfter !== undefined ? 'starting_after' : 'ending_before';
   let q = base().selectAll();
   if (cursorId !== undefined) {
-    const c = (await base().select(['created', 'id']).where('id', '=', cursorId).executeTakeFirst()) as { created: number; id: string } | undefined;
+    const c: { created: number; id: string } | undefined = await base().select(['created', 'id']).where('id', '=', cursorId).executeTakeFirst();
     if (!c) throw new AppError('parameter_invalid', `Invalid ${param}: no API key '${cursorId}' to page from.`, { param });
     const older = page.startingAfter !== undefined;
     q = q

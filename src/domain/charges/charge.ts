@@ -2,8 +2,7 @@ import { modeValue, updateObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
-import type { BillingDetails } from '../payment-methods/payment-method.js';
-import type { CardBrand, CardFunding } from '../processor/processor.js';
+import type { BillingDetails, PaymentMethodCard } from '../payment-methods/payment-method.js';
 
 export const CHARGES_TABLE = 'charges';
 
@@ -15,15 +14,9 @@ export interface ChargeOutcome {
   type: 'authorized' | 'issuer_declined' | 'invalid';
 }
 
-export interface ChargeCardDetails {
-  brand: CardBrand;
-  checks: { address_line1_check: null; address_postal_code_check: null; cvc_check: 'pass' | null };
-  country: string | null;
-  exp_month: number;
-  exp_year: number;
-  fingerprint: string;
-  funding: CardFunding;
-  last4: string;
+/** The card as it was at the attempt, and whether the customer authenticated (3-D Secure). */
+export interface ChargeCardDetails
+  extends Pick<PaymentMethodCard, 'brand' | 'checks' | 'country' | 'exp_month' | 'exp_year' | 'fingerprint' | 'funding' | 'last4'> {
   three_d_secure: { authenticated: boolean; result: 'authenticated' } | null;
 }
 

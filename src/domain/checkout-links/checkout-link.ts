@@ -66,9 +66,9 @@ export async function loadLinkRow(ctx: OpContext, id: string, options: { forUpda
     .where('livemode', '=', modeValue(ctx.actor.scope))
     .where('id', '=', id);
   if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { data: string; line_items: string; completed_sessions: number } | undefined;
+  const row: { data: string; line_items: string; completed_sessions: number } | undefined = await q.executeTakeFirst();
   if (!row) throw linkNotFound(id);
-  return { link: JSON.parse(row.data) as CheckoutLink, items: JSON.parse(row.line_items) as LinkItems, completedSessions: Number(row.completed_sessions) };
+  return { link: JSON.parse(row.data) as CheckoutLink, items: JSON.parse(row.line_items) as LinkItems, completedSessions: row.completed_sessions };
 }
 
 export async function insertLink(ctx: OpContext, link: CheckoutLink, items: LinkItems): Promise<void> {

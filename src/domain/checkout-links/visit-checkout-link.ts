@@ -4,9 +4,12 @@ import { createCheckoutSession } from '../checkout-sessions/create-checkout-sess
 import type { CheckoutSession } from '../checkout-sessions/session.js';
 import { CHECKOUT_LINKS_TABLE, loadLinkRow, type CheckoutLink } from './checkout-link.js';
 
-/** Where a hosted confirmation is shown after a link's session completes. */
-export function linkConfirmationUrl(publicUrl: string, linkId: string): string {
-  return `${publicUrl}/cl/${linkId}/complete?session_id={CHECKOUT_SESSION_ID}`;
+/**
+ * Where a hosted confirmation is shown after a link's session completes: the session's own confirmation page,
+ * which shows the link's `after_completion.hosted_confirmation.custom_message`.
+ */
+export function linkConfirmationUrl(publicUrl: string): string {
+  return `${publicUrl}/c/{CHECKOUT_SESSION_ID}/complete`;
 }
 
 /**
@@ -15,21 +18,21 @@ export function linkConfirmationUrl(publicUrl: string, linkId: string): string {
  */
 export async function linkActor(deps: Deps, linkId: string): Promise<Actor | undefined> {
   if (!/^cl_[A-Za-z0-9]{1,100}$/.test(linkId)) return undefined;
-  const row = (await deps.store.db
+  const row: (Merchant & { livemode: number }) | undefined = await deps.store.db
     .selectFrom(`${CHECKOUT_LINKS_TABLE} as l`)
     .innerJoin('merchants as m', 'm.id', 'l.merchant_id')
     .select(['l.livemode', 'm.id', 'm.name', 'm.default_api_version', 'm.test_clock_offset_s', 'm.created'])
     .where('l.id', '=', linkId)
-    .executeTakeFirst()) as (Merchant & { livemode: number }) | undefined;
+    .executeTakeFirst();
   if (!row) return undefined;
   const merchant: Merchant = {
     id: row.id,
     name: row.name,
     default_api_version: row.default_api_version,
-    test_clock_offset_s: Number(row.test_clock_offset_s),
-    created: Number(row.created),
+    test_clock_offset_s: row.test_clock_offset_s,
+    created: row.created,
   };
-  const livemode = Number(row.livemode) === 1;
+  const livemode = row.livemode === 1;
   return { merchant, scope: { merchantId: merchant.id, livemode }, apiVersion: merchant.default_api_version, now: merchantNow(deps.clock, merchant, livemode) };
 }
 
@@ -52,7 +55,7 @@ export async function visitCheckoutLink(ctx: OpContext, linkId: string): Promise
       line_items: items.items.map((i) => ({ price: i.price, quantity: i.quantity })),
       currency: link.currency,
       billing_address_collection: link.billing_address_collection,
-      success_url: link.after_completion.type === 'redirect' && link.after_completion.redirect ? link.after_completion.redirect.url : linkConfirmationUrl(publicUrl, link.id),
+      success_url: link.after_completion.type === 'redirect' && link.after_completion.redirect ? link.after_completion.redirect.url : linkConfirmationUrl(publicUrl),
       cancel_url: link.url,
     },
     { checkoutLink: { id: link.id, ownPrices: new Set(items.ownPrices) } },

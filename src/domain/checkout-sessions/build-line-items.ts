@@ -35,7 +35,7 @@ export async function buildLineItems(
   options: BuildLineItemsOptions = {},
 ): Promise<{ items: LineItem[]; currency: string }> {
   const base = options.param ?? 'line_items';
-  if (inputs.length === 0) throw new AppError('parameter_missing', `Missing required param: ${base} (at least one item).`, { param: base });
+  if (inputs.length === 0) throw new AppError('parameter_invalid', `Invalid ${base}: must contain at least one item.`, { param: base });
   if (inputs.length > MAX_LINE_ITEMS) {
     throw new AppError('parameter_invalid', `Invalid ${base}: at most ${MAX_LINE_ITEMS} line items.`, { param: base });
   }
@@ -74,7 +74,7 @@ export async function buildLineItems(
     }
     if (currency === undefined) currency = price.currency;
     else if (price.currency !== currency) throw currencyMismatch(currencyParam, price.currency, currency);
-    const amount = lineAmount(price, input.quantity, input.price !== undefined ? at('price') : at('price_data'));
+    const amount = lineAmount(price, input.quantity, input.price !== undefined ? at('price') : at('price_data'), at('quantity'));
     items.push({
       id: newId('li'),
       object: 'item',

@@ -32,10 +32,11 @@ function tierFlat(t: Tier): bigint {
  * The amount of `quantity` units of a one-time price, in minor units: `unit_amount × quantity` for a per-unit price
  * (`unit_amount_decimal` kept exact until the final half-up rounding; `transform_quantity` bills the rounded
  * package count), or the tiers' total for a tiered price (`volume`: the tier the quantity falls in prices every
- * unit; `graduated`: each tier prices its own units). Prices whose amount the customer chooses
- * (`custom_unit_amount`) and recurring prices cannot be sold in a Checkout Session: 400 naming `param`.
+ * unit; `graduated`: each tier prices its own units); above 99,999,999 → 400 naming `quantityParam`. Prices whose
+ * amount the customer chooses (`custom_unit_amount`) and recurring prices cannot be sold in a Checkout Session:
+ * 400 naming `param`.
  */
-export function lineAmount(price: Price, quantity: number, param: string): number {
+export function lineAmount(price: Price, quantity: number, param: string, quantityParam: string = param): number {
   if (price.type === 'recurring') {
     throw new AppError(
       'parameter_invalid',
@@ -54,7 +55,7 @@ export function lineAmount(price: Price, quantity: number, param: string): numbe
     if (price.tiers_mode === 'volume') {
       const tier = tiers.find((t) => t.up_to === null || quantity <= t.up_to) ?? tiers[tiers.length - 1];
       if (!tier) throw new AppError('parameter_invalid', `The price '${price.id}' has no tiers.`, { param });
-      return toMinorUnits(tierUnit(tier) * qty + tierFlat(tier), param);
+      return toMinorUnits(tierUnit(tier) * qty + tierFlat(tier), quantityParam);
     }
     let total = 0n;
     let below = 0;
@@ -64,7 +65,7 @@ export function lineAmount(price: Price, quantity: number, param: string): numbe
       total += tierUnit(tier) * BigInt(top - below) + tierFlat(tier);
       below = top;
     }
-    return toMinorUnits(total, param);
+    return toMinorUnits(total, quantityParam);
   }
   const unit = price.unit_amount_decimal !== null ? fixed(price.unit_amount_decimal) : BigInt(price.unit_amount ?? 0) * SCALE;
   let units = qty;
@@ -73,5 +74,5 @@ export function lineAmount(price: Price, quantity: number, param: string): numbe
     const d = BigInt(divideBy);
     units = round === 'up' ? (qty + d - 1n) / d : qty / d;
   }
-  return toMinorUnits(unit * units, param);
+  return toMinorUnits(unit * units, quantityParam);
 }

@@ -77,7 +77,7 @@ export async function insertOrder(ctx: OpContext, order: Order): Promise<void> {
  */
 export async function createOrder(ctx: OpContext, input: CreateOrderInput): Promise<Order> {
   const currency = input.currency;
-  if (input.line_items.length === 0) throw new AppError('parameter_missing', 'Missing required param: line_items (at least one item).', { param: 'line_items' });
+  if (input.line_items.length === 0) throw new AppError('parameter_invalid', 'Invalid line_items: must contain at least one item.', { param: 'line_items' });
   if (input.line_items.length > MAX_ORDER_LINE_ITEMS) {
     throw new AppError('parameter_invalid', `Invalid line_items: at most ${MAX_ORDER_LINE_ITEMS} items.`, { param: 'line_items' });
   }
@@ -102,7 +102,7 @@ export async function createOrder(ctx: OpContext, input: CreateOrderInput): Prom
         throw new AppError('parameter_invalid', `The price '${p.id}' belongs to product '${p.product}', not '${li.product}'.`, { param: at('product') });
       }
       const prod = await loadProduct(ctx, p.product, { param: at('price') });
-      amount = lineAmount(p, li.quantity, at('price'));
+      amount = lineAmount(p, li.quantity, at('price'), at('quantity'));
       unitPrice = p.unit_amount ?? Math.round(amount / li.quantity);
       title ??= prod.name;
       product = prod.id;

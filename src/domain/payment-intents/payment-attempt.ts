@@ -107,7 +107,9 @@ export async function applyAuthorization(
   }
 
   await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
-  const presented = await presentPaymentIntent(ctx, next);
+  // A first attempt's charges are known without asking the database.
+  const known = intent.latest_charge === null ? (charge ? [charge] : []) : undefined;
+  const presented = await presentPaymentIntent(ctx, next, known);
   const link = { paymentIntent: intent.id };
   if (charge) {
     await recordEvent(ctx, `charge.${charge.status}`, charge, link);

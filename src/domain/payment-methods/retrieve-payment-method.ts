@@ -31,8 +31,8 @@ export async function loadPaymentMethod(
   options: { param?: string; forUpdate?: boolean } = {},
 ): Promise<LoadedPaymentMethod> {
   const param = options.param ?? 'id';
-  const testNumber = TEST_PAYMENT_METHODS[id];
-  if (testNumber !== undefined && Object.hasOwn(TEST_PAYMENT_METHODS, id)) {
+  const testNumber = isTestPaymentMethodId(id) ? TEST_PAYMENT_METHODS[id] : undefined;
+  if (testNumber !== undefined) {
     if (ctx.actor.scope.livemode) {
       throw new AppError('resource_missing', `No such PaymentMethod: '${id}'. Test payment methods only work with test-mode keys.`, {
         param,

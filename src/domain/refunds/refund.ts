@@ -1,4 +1,4 @@
-import { modeValue, updateObject } from '../../db/objects.js';
+import { findObject, updateObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
@@ -22,16 +22,9 @@ export interface Refund {
 }
 
 export async function loadRefund(ctx: OpContext, id: string, options: { forUpdate?: boolean } = {}): Promise<Refund> {
-  let q = ctx.db
-    .selectFrom(REFUNDS_TABLE)
-    .select('data')
-    .where('merchant_id', '=', ctx.actor.scope.merchantId)
-    .where('livemode', '=', modeValue(ctx.actor.scope))
-    .where('id', '=', id);
-  if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { data: string } | undefined;
-  if (!row) throw new AppError('resource_missing', `No such refund: '${id}'`, { param: 'id' });
-  return JSON.parse(row.data) as Refund;
+  const found = await findObject<Refund>(ctx.db, REFUNDS_TABLE, ctx.actor.scope, id, { forUpdate: options.forUpdate ?? false, engine: ctx.deps.store.engine });
+  if (!found) throw new AppError('resource_missing', `No such refund: '${id}'`, { param: 'id' });
+  return found;
 }
 
 export async function saveRefund(ctx: OpContext, refund: Refund): Promise<void> {

@@ -1,4 +1,4 @@
-import { insertObject, modeValue, updateObject } from '../../db/objects.js';
+import { findObject, insertObject, updateObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
@@ -100,16 +100,12 @@ export function nextSetupStatus(status: SetupIntentStatus, trigger: SetupIntentT
 }
 
 export async function loadSetupIntent(ctx: OpContext, id: string, options: { forUpdate?: boolean } = {}): Promise<SetupIntent> {
-  let q = ctx.db
-    .selectFrom(SETUP_INTENTS_TABLE)
-    .select('data')
-    .where('merchant_id', '=', ctx.actor.scope.merchantId)
-    .where('livemode', '=', modeValue(ctx.actor.scope))
-    .where('id', '=', id);
-  if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { data: string } | undefined;
-  if (!row) throw new AppError('resource_missing', `No such setup_intent: '${id}'`, { param: 'id' });
-  return JSON.parse(row.data) as SetupIntent;
+  const found = await findObject<SetupIntent>(ctx.db, SETUP_INTENTS_TABLE, ctx.actor.scope, id, {
+    forUpdate: options.forUpdate ?? false,
+    engine: ctx.deps.store.engine,
+  });
+  if (!found) throw new AppError('resource_missing', `No such setup_intent: '${id}'`, { param: 'id' });
+  return found;
 }
 
 export async function insertSetupIntent(ctx: OpContext, si: SetupIntent): Promise<void> {

@@ -18,13 +18,14 @@ export function presentClock(ctx: OpContext): TestClockObject {
  * so due work (expiry, retries) becomes due at once and the schedulers pick it up on their next short tick.
  */
 export async function advanceClock(ctx: OpContext, seconds: number): Promise<TestClockObject> {
-  const row = (await ctx.db
-    .selectFrom('merchants')
-    .select('test_clock_offset_s')
+  // One atomic increment: concurrent advances add up (a read-then-write would lose all but one on PostgreSQL).
+  const row: { test_clock_offset_s: number } = await ctx.db
+    .updateTable('merchants')
+    .set((eb) => ({ test_clock_offset_s: eb('test_clock_offset_s', '+', seconds) }))
     .where('id', '=', ctx.actor.merchant.id)
-    .executeTakeFirstOrThrow()) as { test_clock_offset_s: number };
-  const offset = row.test_clock_offset_s + seconds;
-  await ctx.db.updateTable('merchants').set({ test_clock_offset_s: offset }).where('id', '=', ctx.actor.merchant.id).execute();
+    .returning('test_clock_offset_s')
+    .executeTakeFirstOrThrow();
+  const offset = row.test_clock_offset_s;
   const now = Math.floor(ctx.deps.clock.nowMs() / 1000) + offset;
   return { object: 'test_clock', now, offset_seconds: offset };
 }

@@ -2,7 +2,7 @@ import { modeValue } from '../../db/objects.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { WEBHOOK_ENDPOINTS_TABLE } from './endpoint.js';
-import { adjustPendingWebhooks } from './pending-webhooks.js';
+import { settlePendingWebhooks } from './pending-webhooks.js';
 import { retrieveWebhookEndpoint } from './retrieve-webhook-endpoint.js';
 
 /**
@@ -21,9 +21,9 @@ export async function deleteWebhookEndpoint(ctx: OpContext, id: string): Promise
     .where('status', '=', 'pending')
     .where('test_event', '=', 0)
     .execute()) as { event_id: string }[];
-  for (const { event_id } of pending) {
-    await adjustPendingWebhooks(ctx.db, ctx.deps.store.engine, scope, event_id, { subtract: 1 });
-  }
+  const settled = new Map<string, number>();
+  for (const { event_id } of pending) settled.set(event_id, (settled.get(event_id) ?? 0) + 1);
+  await settlePendingWebhooks(ctx.db, ctx.deps.store.engine, scope, settled);
   for (const table of ['webhook_attempts', 'webhook_deliveries']) {
     await ctx.db
       .deleteFrom(table)

@@ -15,8 +15,9 @@ export interface UpdateWebhookEndpointInput {
 }
 
 /**
- * Updates the given fields. A new URL is checked like at creation. Disabling stops new deliveries to the endpoint
- * (events that occur while it is disabled are not queued for it); deliveries already queued keep their ladder.
+ * Updates the given fields. A new URL is checked like at creation. A disabled endpoint is paused: events that occur
+ * while it is disabled are not queued for it, and deliveries already queued wait (their next attempt is made when
+ * it is enabled again). Test events are still sent.
  */
 export async function updateWebhookEndpoint(ctx: OpContext, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
   const current = await retrieveWebhookEndpoint(ctx, id, { forUpdate: true });

@@ -163,14 +163,29 @@ describe.each(ENGINES)('customers lifecycle details (%s)', (engine) => {
     expect(events.map((e) => e.type)).toEqual(['customer.deleted', 'customer.created']);
     // The deletion event carries the customer as it was, personal data included; the stored row no longer does.
     expect(events[0]!.data.object).toMatchObject({ id, email: 'gone@example.com', name: 'Gone', metadata: { k: 'v' } });
-    const row = (await server.store.db.selectFrom('customers').select(['data', 'email', 'deleted']).where('id', '=', id).executeTakeFirstOrThrow()) as {
-      data: string;
-      email: string | null;
-      deleted: number;
-    };
+    const row: { data: string; email: string | null; deleted: number } = await server.store.db
+      .selectFrom('customers')
+      .select(['data', 'email', 'deleted'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.email).toBeNull();
-    expect(Number(row.deleted)).toBe(1);
+    expect(row.deleted).toBe(1);
     expect(row.data).not.toContain('gone@example.com');
+  });
+
+  it('loses no change under concurrent updates, and deletes exactly once under concurrent deletes', async () => {
+    const c = await api.post('/v1/customers', { name: 'Contended' });
+    const id = c.body.id as string;
+    const updates = await Promise.all(Array.from({ length: 10 }, (_, i) => api.post(`/v1/customers/${id}`, { metadata: { [`k${i}`]: String(i) } })));
+    expect(updates.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    const final = await api.get(`/v1/customers/${id}`);
+    expect(final.body.metadata).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, String(i)])));
+    expect((await eventsFor(id)).filter((e) => e.type === 'customer.updated')).toHaveLength(10);
+
+    const deletes = await Promise.all(Array.from({ length: 5 }, () => api.del(`/v1/customers/${id}`)));
+    expect(deletes.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(deletes.filter((r) => r.status === 404)).toHaveLength(4);
+    expect((await eventsFor(id)).filter((e) => e.type === 'customer.deleted')).toHaveLength(1);
   });
 
   it('lists live-mode customers apart from test-mode ones', async () => {

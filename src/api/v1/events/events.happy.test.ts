@@ -75,8 +75,8 @@ describe.each(ENGINES)('events happy path (%s)', (engine) => {
     expect(rows.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.id).sort());
     for (const e of events) {
       const row = rows.find((r) => r.event_id === e.id)!;
-      expect(Number(row.livemode)).toBe(0);
-      expect(Number(row.created)).toBe(e.created);
+      expect(row.livemode).toBe(0);
+      expect(row.created).toBe(e.created);
     }
   });
 });

@@ -40,6 +40,7 @@ describe.each(ENGINES)('events errors and security (%s)', (engine) => {
     expectError(await api.get('/v1/events?created[since]=1'), 400, 'parameter_unknown', 'created[since]');
     expectError(await api.get('/v1/events?object=customer'), 400, 'parameter_unknown', 'object');
     expectError(await api.get('/v1/events?limit=0'), 400, 'parameter_invalid', 'limit');
+    expectError(await api.get('/v1/events?type=customer.created&types[]=customer.updated'), 400, 'parameters_exclusive', 'types');
   });
 
   it('cannot be written: events are read-only', async () => {

@@ -4,6 +4,7 @@ import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
 import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
 import { listParams, zCreatedFilter, zId, zText } from '../../../http/params.js';
+import { AppError } from '../../../lib/errors.js';
 import { eventSchema } from './schema.js';
 
 const zType = zText(100, { min: 1 }).regex(/^[a-z_.]+$/, { error: 'is not an event type' });
@@ -25,6 +26,9 @@ export const listEventsEndpoint = defineEndpoint({
   response: listSchema(eventSchema),
   handler: async ({ deps, actor, db, query, path }) => {
     await applyExpand([], query.expand, {}, { list: true });
+    if (query.type !== undefined && query.types !== undefined) {
+      throw new AppError('parameters_exclusive', 'Filter with either type or types[], not both.', { param: 'types' });
+    }
     const types = query.types ?? (query.type !== undefined ? [query.type] : undefined);
     const page = await listEvents(
       { deps, actor, db },

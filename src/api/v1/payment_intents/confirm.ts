@@ -11,7 +11,7 @@ export const confirmPaymentIntentBody = z.strictObject({
   payment_method_data: paymentMethodDataInput.optional(),
   payment_method_type: zOneOf(['card']).optional(),
   return_url: zUrl().optional(),
-  receipt_email: zEmail().optional(),
+  receipt_email: zEmail().refine((v) => v !== '', { error: 'must not be empty' }).optional(),
   setup_future_usage: zOneOf(['on_session', 'off_session']).optional(),
 });
 export type ConfirmPaymentIntentRequest = z.input<typeof confirmPaymentIntentBody>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { client, ENGINES, expectError, startTestServer, type ApiResponse, type TestServer } from '../../../../test/harness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -57,7 +57,7 @@ describe.each(ENGINES)('test cards (%s)', (engine) => {
   });
   afterAll(() => server.close());
 
-  function expectOutcome(res: { status: number; body: Obj; text: string }, outcome: string) {
+  function expectOutcome(res: ApiResponse, outcome: string) {
     if (outcome === 'succeeded' || outcome === 'requires_action') {
       expect(res.status).toBe(200);
       expect(res.body.status).toBe(outcome);

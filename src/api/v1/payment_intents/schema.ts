@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OpContext } from '../../../domain/context.js';
 import { presentCustomer, retrieveCustomer } from '../../../domain/customers/retrieve-customer.js';
+import { PAYMENT_INTENT_STATUSES } from '../../../domain/payment-intents/state-machine.js';
 import { AppError } from '../../../lib/errors.js';
 import type { Expander } from '../../../http/expand.js';
 import { zCurrency, zOneOf, zRequired, zStatementDescriptor, zUrl } from '../../../http/catalog-params.js';
@@ -52,15 +53,7 @@ export const paymentIntentSchema = z
     receipt_email: z.string().nullable(),
     setup_future_usage: z.enum(['on_session', 'off_session']).nullable(),
     statement_descriptor: z.string().nullable(),
-    status: z.enum([
-      'requires_payment_method',
-      'requires_confirmation',
-      'requires_action',
-      'processing',
-      'requires_capture',
-      'succeeded',
-      'canceled',
-    ]),
+    status: z.enum(PAYMENT_INTENT_STATUSES),
   })
   .meta({ id: 'PaymentIntent' });
 
@@ -73,14 +66,17 @@ export const zPaymentMethodTypes = () =>
 export const paymentIntentIdParams = z.strictObject({ id: zText(255) });
 export const paymentIntentRetrieveQuery = z.strictObject(expandParam);
 
+/** "" unsets a text field, like null. */
+export const emptyToNull = (s: string): string | null => (s === '' ? null : s);
+
 /** Fields shared by create and update. */
 export const paymentIntentFields = {
   customer: zId('cus').optional(),
   capture_method: zOneOf(['automatic', 'manual']).optional(),
-  description: z.union([zText(1000, { multiline: true }), z.null()]).optional(),
+  description: z.union([zText(1000, { multiline: true }).transform(emptyToNull), z.null()]).optional(),
   metadata: zMetadata().optional(),
-  receipt_email: z.union([zEmail(), z.null()]).optional(),
-  statement_descriptor: z.union([zStatementDescriptor(), z.null()]).optional(),
+  receipt_email: z.union([zEmail().transform(emptyToNull), z.null()]).optional(),
+  statement_descriptor: z.union([zStatementDescriptor().transform(emptyToNull), z.null()]).optional(),
   setup_future_usage: zOneOf(['on_session', 'off_session']).optional(),
   payment_method: zId('pm').optional(),
 };

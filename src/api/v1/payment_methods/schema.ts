@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { zOneOf, zRequired } from '../../../http/catalog-params.js';
 import { zAddress, zEmail, zInt, zMetadata, zText } from '../../../http/params.js';
-
-const address = z
-  .object({
-    line1: z.string().nullable(),
-    line2: z.string().nullable(),
-    city: z.string().nullable(),
-    state: z.string().nullable(),
-    postal_code: z.string().nullable(),
-    country: z.string().nullable(),
-  })
-  .nullable();
+import { customerSchema } from '../customers/schema.js';
 
 export const billingDetailsSchema = z.object({
-  address,
+  address: customerSchema.shape.address,
   email: z.string().nullable(),
   name: z.string().nullable(),
   phone: z.string().nullable(),

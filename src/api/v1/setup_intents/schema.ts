@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SETUP_INTENT_STATUSES } from '../../../domain/setup-intents/setup-intent.js';
 import { zOneOf, zUrl } from '../../../http/catalog-params.js';
 import { zId, zMetadata, zText } from '../../../http/params.js';
 import { paymentMethodDataInput } from '../payment_methods/schema.js';
@@ -28,7 +29,7 @@ export const setupIntentSchema = z
       .nullable(),
     payment_method: z.string().nullable(),
     payment_method_types: z.array(z.string()),
-    status: z.enum(['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'canceled', 'succeeded']),
+    status: z.enum(SETUP_INTENT_STATUSES),
     usage: z.enum(['on_session', 'off_session']),
   })
   .meta({ id: 'SetupIntent' });

@@ -25,11 +25,11 @@ export const updateWebhookEndpointEndpoint = defineEndpoint({
   body: updateWebhookEndpointBody,
   response: webhookEndpointSchema,
   handler: ({ deps, actor, db, params, body }) => {
-    const fromDisabled = body.disabled === undefined ? undefined : body.disabled ? 'disabled' : 'enabled';
-    if (body.status !== undefined && fromDisabled !== undefined && body.status !== fromDisabled) {
+    const { disabled, ...rest } = body;
+    const fromDisabled = disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled';
+    if (rest.status !== undefined && fromDisabled !== undefined && rest.status !== fromDisabled) {
       throw new AppError('parameters_exclusive', '`status` and `disabled` disagree; send only one of them.', { param: 'disabled' });
     }
-    const { disabled: _disabled, ...rest } = body;
-    return updateWebhookEndpoint({ deps, actor, db }, params.id, { ...rest, status: body.status ?? fromDisabled });
+    return updateWebhookEndpoint({ deps, actor, db }, params.id, { ...rest, status: rest.status ?? fromDisabled });
   },
 });

@@ -54,10 +54,10 @@ describe.each(ENGINES)('webhook endpoints API (%s)', (engine) => {
     expect(list.text).not.toContain(e.secret);
 
     const form = await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, undefined, {
-      form: 'enabled_events[]=*&status=disabled&description=&metadata[team]=&metadata[env]=dev&url=https%3A%2F%2Fhooks.example.com%2Fx',
+      form: 'enabled_events[]=*&status=disabled&description=&metadata[team]=&metadata[env]=dev&url=https%3A%2F%2F192.168.1.20%2Fx',
     });
     expect(form.status).toBe(200);
-    expect(form.body).toMatchObject({ enabled_events: ['*'], status: 'disabled', description: null, metadata: { env: 'dev' }, url: 'https://hooks.example.com/x' });
+    expect(form.body).toMatchObject({ enabled_events: ['*'], status: 'disabled', description: null, metadata: { env: 'dev' }, url: 'https://192.168.1.20/x' });
     expect((await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, { disabled: false })).body.status).toBe('enabled');
     expect((await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, { disabled: 'true' })).body.status).toBe('disabled');
 

@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj } from './checkout-fixtures.js';
+
+const VIEW_FIELDS = [
+  'object',
+  'id',
+  'status',
+  'payment_status',
+  'mode',
+  'currency',
+  'line_items',
+  'amount_subtotal',
+  'total_details',
+  'amount_total',
+  'shipping_options',
+  'customer_email',
+  'phone_number_collection',
+  'billing_address_collection',
+  'shipping_address_collection',
+  'livemode',
+  'expires_at',
+].sort();
+
+const ADDRESS = { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' };
+
+/** Answers the test processor's 3-D Secure page the way its buttons do. */
+async function authenticate(server: TestServer, url: string, result: 'complete' | 'fail') {
+  const path = new URL(url).pathname;
+  const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `result=${result}`, redirect: 'manual' });
+  return res.status;
+}
+
+describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
+  let server: TestServer;
+  let api: Api;
+  let pk: Api;
+  let cat: Catalog;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    api = client(server, server.merchant.keys.sk_test);
+    pk = clientApi(server);
+    cat = await makeCatalog(api);
+  });
+  afterAll(() => server.close());
+
+  it('shows the public view with exactly the documented fields, under both paths, with a publishable or secret key', async () => {
+    const priced = await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 1000, metadata: { cost: 'secret' } }));
+    const s = await embeddedSession(api, cat, {
+      line_items: [{ price: priced.id, quantity: 2 }],
+      metadata: { internal: 'x' },
+      customer_email: 'pre@example.com',
+      shipping_options: [{ shipping_rate: cat.standard }],
+      shipping_address_collection: { allowed_countries: ['US'] },
+    });
+    for (const base of ['/v1/checkout/sessions', '/v1/checkout_sessions']) {
+      for (const key of [pk, api]) {
+        const view = await ok(key.get(`${base}/${s.id as string}/client?client_secret=${s.client_secret as string}`));
+        expect(Object.keys(view).sort()).toEqual(VIEW_FIELDS);
+        expect(view).toMatchObject({
+          object: 'checkout.session.client',
+          id: s.id,
+          status: 'open',
+          payment_status: 'unpaid',
+          mode: 'payment',
+          currency: 'usd',
+          amount_subtotal: 2000,
+          amount_total: 2500,
+          total_details: { amount_discount: 0, amount_shipping: 500, amount_tax: 0 },
+          shipping_options: [{ shipping_rate: cat.standard, shipping_amount: 500 }],
+          customer_email: 'pre@example.com',
+          phone_number_collection: false,
+          billing_address_collection: 'auto',
+          shipping_address_collection: { allowed_countries: ['US'] },
+          livemode: false,
+          expires_at: s.expires_at,
+        });
+        const [line] = view.line_items as Obj[];
+        expect(line).toMatchObject({ object: 'item', quantity: 2, amount_total: 2000, description: 'Tee', price: { id: priced.id, metadata: {} } });
+        expect(JSON.stringify(view)).not.toContain('secret');
+        expect(JSON.stringify(view)).not.toContain('internal');
+      }
+    }
+  });
+
+  it('pm_card_visa completes the session: paid, details recorded, intent succeeded', async () => {
+    const s = await embeddedSession(api, cat);
+    const view = await ok(confirm(pk, s, { payment_method: 'pm_card_visa', name: 'Ada Lovelace', phone: '+15550100', billing_address: ADDRESS }));
+    expect(view).toMatchObject({ object: 'checkout.session.client', status: 'complete', payment_status: 'paid' });
+    expect(view).not.toHaveProperty('next_action');
+    const done = await ok(api.get(`/v1/checkout/sessions/${s.id as string}`));
+    expect(done).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+      customer: null,
+      customer_details: { email: 'buyer@example.com', name: 'Ada Lovelace', phone: '+15550100', address: { ...ADDRESS, line2: null } },
+    });
+    expect(await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).toMatchObject({ status: 'succeeded', amount_received: 2000 });
+    expectError(await confirm(pk, s, { payment_method: 'pm_card_visa' }), 400, 'checkout_session_not_open');
+  });
+
+  it('a decline answers 402 and leaves the session open and payable; a retry with a good card completes it', async () => {
+    const s = await embeddedSession(api, cat);
+    for (const [pm, code] of [
+      ['pm_card_declined', 'generic_decline'],
+      ['pm_card_insufficient_funds', 'insufficient_funds'],
+      ['pm_card_expired', 'expired_card'],
+    ] as const) {
+      const res = await confirm(pk, s, { payment_method: pm });
+      const err = expectError(res, 402, 'card_declined');
+      expect(err).toMatchObject({ type: 'payment_error', decline_code: code });
+      expect(err).not.toHaveProperty('payment_intent');
+      expect((await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).status).toBe('open');
+      expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    }
+    const view = await ok(confirm(pk, s, { payment_method: 'pm_card_visa' }));
+    expect(view).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    const charges = await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s.payment_intent as string}`));
+    expect(charges.data.map((c) => c.status).sort()).toEqual(['failed', 'failed', 'failed', 'succeeded']);
+  });
+
+  it('card details: 4242… completes, 4000 0000 0000 0002 is declined', async () => {
+    const s = await embeddedSession(api, cat);
+    const card = (number: string) => ({ payment_method_data: { type: 'card', card: { number, exp_month: 12, exp_year: 2034, cvc: '123' } } });
+    expectError(await confirm(pk, s, card('4000000000000002')), 402, 'card_declined');
+    expect(await ok(confirm(pk, s, card('4242424242424242')))).toMatchObject({ status: 'complete' });
+    const pi = await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`));
+    const pm = await ok(api.get(`/v1/payment_methods/${pi.payment_method as string}`));
+    expect(pm).toMatchObject({ card: { last4: '4242', exp_month: 12, exp_year: 2034 } });
+    expect(JSON.stringify([pi, pm])).not.toContain('4242424242424242');
+  });
+
+  it('3-D Secure: the view carries next_action; completing the authentication page completes the session', async () => {
+    const s = await embeddedSession(api, cat);
+    const view = await ok(confirm(pk, s, { payment_method: 'pm_card_3ds_required', return_url: 'https://shop.example/back' }));
+    expect(view.status).toBe('open');
+    const next = view.next_action as { type: string; redirect_to_url: { url: string; return_url: string } };
+    expect(next.type).toBe('redirect_to_url');
+    expect(next.redirect_to_url.return_url).toBe('https://shop.example/back');
+    expect(next.redirect_to_url.url).toMatch(/\/authenticate\/[A-Za-z0-9]+$/);
+    const again = await ok(pk.get(`/v1/checkout/sessions/${s.id as string}/client?client_secret=${s.client_secret as string}`));
+    expect(again.next_action).toEqual(next);
+
+    expect(await authenticate(server, next.redirect_to_url.url, 'complete')).toBe(303);
+    const done = await ok(api.get(`/v1/checkout/sessions/${s.id as string}`));
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid', customer_details: { email: 'buyer@example.com' } });
+    const after = await ok(pk.get(`/v1/checkout/sessions/${s.id as string}/client?client_secret=${s.client_secret as string}`));
+    expect(after.status).toBe('complete');
+    expect(after).not.toHaveProperty('next_action');
+    expect(await eventTypes(api, `payment_intent=${s.payment_intent as string}&limit=100`)).toEqual([
+      'payment_intent.created',
+      'payment_intent.requires_action',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
+  });
+
+  it('3-D Secure failed: the session stays open; paying again completes it', async () => {
+    const s = await embeddedSession(api, cat);
+    const view = await ok(confirm(pk, s, { payment_method: 'pm_card_3ds_required' }));
+    const url = (view.next_action as { redirect_to_url: { url: string } }).redirect_to_url.url;
+    expect(await authenticate(server, url, 'fail')).toBe(200);
+    expect((await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).status).toBe('open');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    expect(await ok(confirm(pk, s, { payment_method: 'pm_card_visa' }))).toMatchObject({ status: 'complete' });
+  });
+
+  it('manual capture completes the session with the amount held', async () => {
+    const s = await embeddedSession(api, cat, { payment_intent_data: { capture_method: 'manual' } });
+    expect(await ok(confirm(pk, s, { payment_method: 'pm_card_visa' }))).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    expect(await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).toMatchObject({ status: 'requires_capture', amount_capturable: 2000 });
+    await ok(api.post(`/v1/payment_intents/${s.payment_intent as string}/capture`, {}));
+    expect((await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).status).toBe('complete');
+  });
+
+  it('the buyer sets details and the shipping option before paying; the intent follows the total', async () => {
+    const s = await embeddedSession(api, cat, {
+      shipping_options: [{ shipping_rate: cat.standard }, { shipping_rate: cat.express }],
+      shipping_address_collection: { allowed_countries: ['US', 'CA'] },
+      phone_number_collection: true,
+      billing_address_collection: 'required',
+      customer_creation: 'always',
+    });
+    const base = `/v1/checkout_sessions/${s.id as string}/client`;
+    const view = await ok(
+      pk.post(
+        base,
+        { client_secret: s.client_secret, email: 'set@example.com', name: 'Grace', phone: '+15550199', shipping_address: ADDRESS, billing_address: ADDRESS, shipping_rate: cat.express },
+        { idempotencyKey: null },
+      ),
+    );
+    expect(view).toMatchObject({ customer_email: 'set@example.com', amount_total: 3500, total_details: { amount_shipping: 1500 } });
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).amount).toBe(3500);
+    const paid = await ok(pk.post(`${base}/confirm`, { client_secret: s.client_secret, payment_method: 'pm_card_visa' }, { idempotencyKey: null }));
+    expect(paid).toMatchObject({ status: 'complete', amount_total: 3500 });
+    const done = await ok(api.get(`/v1/checkout/sessions/${s.id as string}?expand[]=customer`));
+    expect(done).toMatchObject({
+      amount_total: 3500,
+      shipping_cost: { shipping_rate: cat.express, amount_total: 1500 },
+      customer_details: { email: 'set@example.com', name: 'Grace', phone: '+15550199', address: { ...ADDRESS, line2: null } },
+      shipping_details: { name: 'Grace', address: { ...ADDRESS, line2: null } },
+      customer: { object: 'customer', email: 'set@example.com', name: 'Grace', phone: '+15550199' },
+    });
+    const pi = await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`));
+    expect(pi).toMatchObject({ amount: 3500, amount_received: 3500, customer: (done.customer as Obj).id });
+  });
+
+  it('checks what the session collects, precisely, before any payment', async () => {
+    const s = await embeddedSession(api, cat, {
+      shipping_options: [{ shipping_rate: cat.standard }],
+      shipping_address_collection: { allowed_countries: ['US'] },
+      phone_number_collection: true,
+      billing_address_collection: 'required',
+    });
+    const full = { payment_method: 'pm_card_visa', name: 'Ada', phone: '+15550100', shipping_address: ADDRESS, billing_address: ADDRESS };
+    const without = (field: string) => Object.fromEntries(Object.entries(full).filter(([k]) => k !== field));
+    expectError(await confirm(pk, s, without('phone')), 400, 'parameter_missing', 'phone');
+    expectError(await confirm(pk, s, without('billing_address')), 400, 'parameter_missing', 'billing_address');
+    expectError(await confirm(pk, s, { ...full, billing_address: { ...ADDRESS, line1: '' } }), 400, 'parameter_missing', 'billing_address[line1]');
+    expectError(await confirm(pk, s, without('shipping_address')), 400, 'parameter_missing', 'shipping_address');
+    expectError(await confirm(pk, s, without('name')), 400, 'parameter_missing', 'name');
+    expectError(await confirm(pk, s, { ...full, shipping_address: { ...ADDRESS, country: 'FR' } }), 400, 'parameter_invalid', 'shipping_address[country]');
+    expectError(await confirm(pk, s, { ...full, billing_address: { ...ADDRESS, country: 'ZZ' } }), 400, 'parameter_invalid', 'billing_address[country]');
+    expectError(await confirm(pk, s, { ...full, shipping_rate: cat.express }), 400, 'parameter_invalid', 'shipping_rate');
+    expectError(await confirm(pk, s, without('payment_method')), 400, 'parameter_missing', 'payment_method');
+    expectError(await confirm(pk, s, { ...full, email: '' }), 400, 'parameter_missing', 'email');
+    expectError(await confirm(pk, s, { ...full, payment_method: 'pm_nope' }), 404, 'resource_missing', 'payment_method');
+    expectError(await confirm(pk, s, { ...full, coupon: 'X' }), 400, 'parameter_unknown', 'coupon');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    expect(await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s.payment_intent as string}`))).toMatchObject({ data: [] });
+    expect(await ok(confirm(pk, s, full))).toMatchObject({ status: 'complete' });
+  });
+
+  it('refuses to pay a session whose expires_at has passed, even before the expiry job ran', async () => {
+    const t = (await ok(api.get<{ now: number }>('/v1/test_helpers/clock'))).now;
+    const s = await embeddedSession(api, cat, { expires_at: t + 1800 });
+    await ok(api.post('/v1/test_helpers/advance_clock', { seconds: 1800 }));
+    expectError(await confirm(pk, s, { payment_method: 'pm_card_visa' }), 400, 'checkout_session_not_open');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+  });
+
+  it('honours an Idempotency-Key on confirm: a repeat replays the stored answer and charges once', async () => {
+    const key = 'confirm-once-1';
+    const s2 = await embeddedSession(api, cat);
+    const r1 = await pk.post(`/v1/checkout/sessions/${s2.id as string}/client/confirm`, { client_secret: s2.client_secret, email: 'a@example.com', payment_method: 'pm_card_visa' }, { idempotencyKey: key });
+    const r2 = await pk.post(`/v1/checkout/sessions/${s2.id as string}/client/confirm`, { client_secret: s2.client_secret, email: 'a@example.com', payment_method: 'pm_card_visa' }, { idempotencyKey: key });
+    expect(r1.status).toBe(200);
+    expect(r2.status).toBe(200);
+    expect(r2.text).toBe(r1.text);
+    expect(r2.headers.get('idempotent-replayed')).toBe('true');
+    const charges = await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s2.payment_intent as string}`));
+    expect(charges.data).toHaveLength(1);
+    // A decline is stored too: its replay is the same 402, and no second attempt is made.
+    const s3 = await embeddedSession(api, cat);
+    const body = { client_secret: s3.client_secret, email: 'a@example.com', payment_method: 'pm_card_declined' };
+    const d1 = await pk.post(`/v1/checkout/sessions/${s3.id as string}/client/confirm`, body, { idempotencyKey: 'decline-once' });
+    const d2 = await pk.post(`/v1/checkout/sessions/${s3.id as string}/client/confirm`, body, { idempotencyKey: 'decline-once' });
+    expectError(d1, 402, 'card_declined');
+    expect(d2.status).toBe(402);
+    expect(d2.text).toBe(d1.text);
+    expect((await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s3.payment_intent as string}`))).data).toHaveLength(1);
+  });
+});

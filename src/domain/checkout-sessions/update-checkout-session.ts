@@ -1,0 +1,46 @@
+import { AppError } from '../../lib/errors.js';
+import { mergeMetadata, type Metadata } from '../../lib/metadata.js';
+import type { OpContext } from '../context.js';
+import type { AddressInput } from '../customers/customer.js';
+import { isCountryCode } from './countries.js';
+import { toShippingDetails } from './create-checkout-session.js';
+import { notOpen } from './expire-checkout-session.js';
+import { applyShipping } from './select-shipping-option.js';
+import type { CheckoutSession } from './session.js';
+import { loadSessionRow, saveSession } from './session-store.js';
+import { resolveShippingOptions, type ShippingOptionInput } from './shipping-options.js';
+
+export interface UpdateCheckoutSessionInput {
+  metadata?: Metadata | '' | undefined;
+  customer_email?: string | null | undefined;
+  shipping_details?: { name?: string | null | undefined; address?: AddressInput | null | undefined } | null | undefined;
+  /** Replaces the options; the first is put in effect (an empty list removes shipping). */
+  shipping_options?: ShippingOptionInput[] | undefined;
+}
+
+/**
+ * Updates an open session (else 400 `checkout_session_not_open`, nothing written): metadata merges; customer_email
+ * and shipping_details are replaced (null or "" clears them); new shipping_options replace the old ones, the first
+ * is preselected, and the totals and the PaymentIntent's amount follow. Fluveo has no event for a session update.
+ */
+export async function updateCheckoutSession(ctx: OpContext, id: string, input: UpdateCheckoutSessionInput): Promise<CheckoutSession> {
+  const row = await loadSessionRow(ctx, id, { forUpdate: true });
+  const current = row.session;
+  if (current.status !== 'open') throw notOpen(current, 'update');
+  let next: CheckoutSession = { ...current, metadata: mergeMetadata(current.metadata, input.metadata) };
+  if (input.customer_email !== undefined) next.customer_email = input.customer_email || null;
+  if (input.shipping_details !== undefined) {
+    next.shipping_details = input.shipping_details ? toShippingDetails(input.shipping_details) : null;
+    const country = next.shipping_details?.address?.country;
+    if (country && !isCountryCode(country)) {
+      throw new AppError('parameter_invalid', `Invalid country '${country}': must be an ISO 3166-1 alpha-2 code.`, { param: 'shipping_details[address][country]' });
+    }
+  }
+  if (input.shipping_options !== undefined) {
+    const options = await resolveShippingOptions(ctx, input.shipping_options, current.currency);
+    next = await applyShipping(ctx, { ...next, shipping_options: options }, row.lineItems, options[0]?.shipping_rate, 'shipping_options');
+  }
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  await saveSession(ctx, next);
+  return next;
+}
