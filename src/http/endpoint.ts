@@ -38,6 +38,8 @@ export interface Endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.
   /** Idempotency-Key on POST: required (default; IDEMPOTENCY_KEY=optional relaxes it) or optional. */
   idempotency?: 'required' | 'optional';
   rateLimit?: 'default' | 'sensitive';
+  /** The success response shows a secret once: its stored idempotent copy is encrypted at rest. */
+  responseShowsSecret?: boolean;
   /** Test-mode only endpoints answer 400 test_mode_only to live keys. */
   testModeOnly?: boolean;
   summary: string;
@@ -114,7 +116,7 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
         const work = async (tx: Db): Promise<StoredResponse> => {
           try {
             const result = await e.handler({ deps, runtime, actor, db: tx, params, query, body, path, request });
-            return { status: 200, body: render(result, actor) };
+            return { status: 200, body: render(result, actor), secret: e.responseShowsSecret === true };
           } catch (err) {
             if (err instanceof CommittedError) return { status: err.error.status, body: JSON.stringify(errorBody(err.error)) };
             throw err;

@@ -11,7 +11,17 @@ export const IDEMPOTENCY_KEY_MAX = 255;
 export interface StoredResponse {
   status: number;
   body: string;
+  /** The body shows a secret (a new API key, a signing secret): store it encrypted, never in clear. */
+  secret?: boolean;
 }
+
+/** Encrypts stored responses that show secrets; replays decrypt them. */
+export interface ResponseSealer {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+}
+
+const SEALED_PREFIX = 'sealed:';
 
 /** Checks the header per decisions.md §5: absent → missing; empty, too long or non-printable → invalid. */
 export function readIdempotencyKey(raw: string | string[] | undefined, required: boolean): string | undefined {
@@ -69,7 +79,10 @@ export type Execution = { replayed: true; response: StoredResponse } | { replaye
 export class IdempotencyStore {
   private inFlight = new Set<string>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly sealer?: () => ResponseSealer,
+  ) {}
 
   async run(
     scope: Scope,
@@ -95,7 +108,7 @@ export class IdempotencyStore {
         if (row) return this.replay(row, print);
         const response = await work(tx);
         if (response.status < 500) await this.save(tx, scope, key, print, nowS, response);
-        return { replayed: false as const, response };
+        return { replayed: false as const, response: { status: response.status, body: response.body } };
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -126,6 +139,10 @@ export class IdempotencyStore {
 
   /** Stores the response; an expired row for the key is replaced, a live one means a concurrent winner (unique). */
   private async save(tx: Db, scope: Scope, key: string, print: string, nowS: number, response: StoredResponse): Promise<void> {
+    if (response.secret) {
+      if (!this.sealer) throw new Error('A response with a secret cannot be stored without a sealer.');
+      response = { ...response, body: SEALED_PREFIX + this.sealer().seal(response.body) };
+    }
     const values = {
       merchant_id: scope.merchantId,
       livemode: modeValue(scope),
@@ -175,7 +192,10 @@ export class IdempotencyStore {
         { param: 'Idempotency-Key' },
       );
     }
-    return { replayed: true, response: { status: row.response_status, body: row.response_body } };
+    const body = row.response_body.startsWith(SEALED_PREFIX) && this.sealer
+      ? this.sealer().open(row.response_body.slice(SEALED_PREFIX.length))
+      : row.response_body;
+    return { replayed: true, response: { status: row.response_status, body } };
   }
 }
 

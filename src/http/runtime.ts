@@ -1,5 +1,6 @@
 import type { Deps } from '../domain/context.js';
 import { KeyResolver } from './auth.js';
+import { secretBox } from '../domain/webhooks/secrets-key.js';
 import { IdempotencyStore } from './idempotency.js';
 import { RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
 
@@ -19,6 +20,6 @@ export function createRuntime(deps: Deps): Runtime {
     keys: new KeyResolver(deps.store),
     rateLimiter: new RateLimiter(),
     rateLimits: { ...RATE_LIMITS },
-    idempotency: new IdempotencyStore(deps.store),
+    idempotency: new IdempotencyStore(deps.store, () => secretBox(deps.config)),
   };
 }

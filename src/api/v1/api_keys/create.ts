@@ -8,6 +8,7 @@ export const createApiKeyBody = z.strictObject({ name: zText(100).optional(), ty
 export type CreateApiKeyRequest = z.input<typeof createApiKeyBody>;
 
 export const createApiKeyEndpoint = defineEndpoint({
+  responseShowsSecret: true,
   method: 'POST',
   paths: ['/v1/api_keys'],
   summary: 'Create an API key in the calling mode (the full key is returned only in this response)',

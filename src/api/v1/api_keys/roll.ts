@@ -5,6 +5,7 @@ import { zInt } from '../../../http/params.js';
 import { API_KEYS_TAGS, apiKeyIdParams, apiKeySchema } from './schema.js';
 
 export const rollApiKeyEndpoint = defineEndpoint({
+  responseShowsSecret: true,
   method: 'POST',
   paths: ['/v1/api_keys/:id/roll'],
   summary: 'Replace an API key with a new one (returned once); the old one stops at once or after expires_in_hours (≤ 24)',

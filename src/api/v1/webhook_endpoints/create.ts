@@ -13,6 +13,7 @@ export type CreateWebhookEndpointRequest = z.input<typeof createWebhookEndpointB
 export type CreateWebhookEndpointResponse = z.output<typeof webhookEndpointSchema>;
 
 export const createWebhookEndpointEndpoint = defineEndpoint({
+  responseShowsSecret: true,
   method: 'POST',
   paths: ['/v1/webhook_endpoints'],
   summary: 'Create a webhook endpoint (the whsec_ signing secret is shown in full only in this response)',

@@ -6,6 +6,7 @@ import { zInt } from '../../../http/params.js';
 import { webhookEndpointIdParams, webhookEndpointSchema } from './schema.js';
 
 export const rotateWebhookSecretEndpoint = defineEndpoint({
+  responseShowsSecret: true,
   method: 'POST',
   paths: ['/v1/webhook_endpoints/:id/rotate_secret'],
   summary: 'Replace the signing secret (shown once); the old one may keep signing for up to 24 h (expires_in_hours)',
