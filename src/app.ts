@@ -11,6 +11,7 @@ import { keyFromAuthorization } from './http/auth.js';
 import { headerValues } from './http/headers.js';
 import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
 import { registerEndpoint } from './http/endpoint.js';
+import { registerMetrics } from './http/metrics.js';
 import { rateHeaders, rateLimitError } from './http/rate-limit.js';
 import { createRuntime, type Runtime } from './http/runtime.js';
 import { CURRENT_API_VERSION, isSupportedApiVersion } from './lib/api-versions.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  registerMetrics(app, runtime.metrics);
   registerAuthenticationPages(app, runtime);
   registerCheckoutPages(app, runtime);
   registerCheckoutLinkRoutes(app, runtime);

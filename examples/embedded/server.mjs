@@ -124,7 +124,11 @@ export async function startShop(options) {
   const address = server.address();
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections(); // browsers keep connections open
+      }),
   };
 }
 

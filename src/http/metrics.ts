@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Deps } from '../domain/context.js';
 
 /** Latency buckets in seconds. */
 const BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -88,4 +90,39 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()),
   );
+}
+
+/** The registry with the gauges every node exposes: the webhook queue depth and the session-expiry lag. */
+export function createMetrics(deps: Deps): Metrics {
+  const metrics = new Metrics();
+  const count = async (table: string, column: string, op: 'is' | '=', value: string | null) => {
+    const row = (await deps.store.db
+      .selectFrom(table)
+      .select(sql<number>`count(*)`.as('n'))
+      .where(column, op, value)
+      .executeTakeFirst()) as { n: number | string } | undefined;
+    return Number(row?.n ?? 0);
+  };
+  metrics.gauge('railyard_webhook_deliveries_pending', 'Webhook deliveries waiting for an attempt (all merchants).', () =>
+    count('webhook_deliveries', 'status', '=', 'pending'),
+  );
+  metrics.gauge('railyard_event_outbox_pending', 'Events not yet fanned out to webhook endpoints.', () =>
+    count('event_outbox', 'dispatched_at', 'is', null),
+  );
+  metrics.gauge(
+    'railyard_checkout_expiry_lag_seconds',
+    'How far past its expires_at the oldest still-open live-mode session is (0 when none is overdue).',
+    async () => {
+      const now = Math.floor(deps.clock.nowMs() / 1000);
+      const row = (await deps.store.db
+        .selectFrom('checkout_sessions')
+        .select(sql<number | null>`min(expires_at)`.as('oldest'))
+        .where('status', '=', 'open')
+        .where('livemode', '=', 1)
+        .executeTakeFirst()) as { oldest: number | null } | undefined;
+      const oldest = row?.oldest;
+      return oldest === null || oldest === undefined ? 0 : Math.max(0, now - Number(oldest));
+    },
+  );
+  return metrics;
 }

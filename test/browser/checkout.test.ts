@@ -293,40 +293,24 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
       const events: string[] = [];
       page.on('console', (m) => events.push(m.text()));
       await page.goto(shop.url);
-      console.log('STEP 1');
       const frame = page.frameLocator('#checkout iframe');
       await frame.getByLabel('Email').fill('sam@example.com');
-      console.log('STEP 2');
       await frame.getByLabel('Full name').fill('Sam Carter');
-      console.log('STEP 3');
       await frame.locator('#billing-country').selectOption('CA');
-      console.log('STEP 4');
       await frame.locator('#billing-postal-code').fill('H2X 1Z4');
-      console.log('STEP 5');
       // A decline first: the parent page hears about it.
       await frame.getByLabel('Card number', { exact: true }).fill('4000 0000 0000 9995');
-      console.log('STEP 6');
       await frame.getByLabel('Expiry month').fill('7');
-      console.log('STEP 7');
       await frame.getByLabel('Expiry year').fill(NEXT_YEAR);
-      console.log('STEP 8');
       await frame.getByLabel('Security code').fill('321');
-      console.log('STEP 9');
       await frame.getByRole('button', { name: /^Pay / }).click();
-      console.log('STEP 10');
       await frame.locator('#form-errors').waitFor();
-      console.log('STEP 11');
       await expect.poll(() => events.some((e) => e.startsWith('declined insufficient_funds'))).toBe(true);
-      console.log('STEP 12');
       await frame.getByLabel('Card number', { exact: true }).fill('4242 4242 4242 4242');
-      console.log('STEP 13');
       await frame.getByLabel('Security code').fill('321');
-      console.log('STEP 14');
       if (shots) await screenshot(page, 'embedded');
       await frame.getByRole('button', { name: /^Pay / }).click();
-      console.log('STEP 15');
       await page.waitForURL(`${shop.url}/complete**`);
-      console.log('STEP 16');
       expect(await page.locator('#result').innerText()).toBe('Thank you — your order is paid');
 
       const id = new URL(page.url()).searchParams.get('session_id')!;
@@ -339,9 +323,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
       expect(await eventTypes(session.payment_intent.id)).toContain('checkout.session.completed');
     } finally {
       await page.close();
-      console.log('STEP 17');
       await shop.close();
-      console.log('STEP 18');
     }
   });
 

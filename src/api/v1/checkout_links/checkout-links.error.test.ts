@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { makeCatalog, ok, type Api, type Catalog, type Obj } from '../checkout_sessions/checkout-fixtures.js';
+import { makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout links bad input (%s)', (engine) => {
   let server: TestServer;
   let api: Api;
   let cat: Catalog;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    cat = await makeCatalog(api);
+    ({ server, api, cat } = await startCheckoutServer(engine));
   });
   afterAll(() => server.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj } from '../checkout_sessions/checkout-fixtures.js';
+import { eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 import { payHosted, sessionIdOf, visit } from './link-fixtures.js';
 
 const LINK_FIELDS = [
@@ -14,9 +14,7 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
   let api: Api;
   let cat: Catalog;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    cat = await makeCatalog(api);
+    ({ server, api, cat } = await startCheckoutServer(engine));
   });
   afterAll(() => server.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { makeCatalog, ok, type Api, type Catalog, type Obj } from '../checkout_sessions/checkout-fixtures.js';
+import { makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 import { sessionIdOf, visit } from './link-fixtures.js';
 
 describe.each(ENGINES)('checkout links security (%s)', (engine) => {
@@ -9,9 +9,7 @@ describe.each(ENGINES)('checkout links security (%s)', (engine) => {
   let cat: Catalog;
   let link: Obj;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    cat = await makeCatalog(api);
+    ({ server, api, cat } = await startCheckoutServer(engine));
     link = await ok(api.post('/v1/checkout_links', { title: 'Tee', line_items: [{ price: cat.price, quantity: 1 }] }));
   });
   afterAll(() => server.close());

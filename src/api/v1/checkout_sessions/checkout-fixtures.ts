@@ -1,4 +1,5 @@
-import { client, type TestServer } from '../../../../test/harness.js';
+import { client, startTestServer, type TestServer, type TestServerOptions } from '../../../../test/harness.js';
+import type { Engine } from '../../../db/store.js';
 
 /** Test fixtures for the checkout suites: a small catalog, sessions, and helpers to drive them. */
 
@@ -67,4 +68,11 @@ export function confirm(pk: Api, session: Obj, body: Obj = {}) {
 export async function eventTypes(api: Api, query = 'limit=100'): Promise<string[]> {
   const res = await ok(api.get<{ data: { type: string }[] }>(`/v1/events?${query}`));
   return res.data.map((e) => e.type).reverse();
+}
+
+/** A fresh test server with the test merchant's secret and publishable clients and a catalog. */
+export async function startCheckoutServer(engine: Engine, options: TestServerOptions = {}): Promise<{ server: TestServer; api: Api; pk: Api; cat: Catalog }> {
+  const server = await startTestServer(engine, options);
+  const api = client(server, server.merchant.keys.sk_test);
+  return { server, api, pk: clientApi(server), cat: await makeCatalog(api) };
 }

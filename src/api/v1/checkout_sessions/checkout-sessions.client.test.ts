@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj } from './checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 const VIEW_FIELDS = [
   'object',
@@ -37,10 +37,7 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
   let pk: Api;
   let cat: Catalog;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    pk = clientApi(server);
-    cat = await makeCatalog(api);
+    ({ server, api, pk, cat } = await startCheckoutServer(engine));
   });
   afterAll(() => server.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
 import { openStore, type Store } from '../../../db/store.js';
 import { expireDueSessions } from '../../../jobs/expire-sessions.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, type Api, type Catalog, type Obj } from './checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions under concurrency (%s)', (engine) => {
   let server: TestServer;
@@ -11,10 +11,7 @@ describe.each(ENGINES)('checkout sessions under concurrency (%s)', (engine) => {
   let cat: Catalog;
   const extraStores: Store[] = [];
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    pk = clientApi(server);
-    cat = await makeCatalog(api);
+    ({ server, api, pk, cat } = await startCheckoutServer(engine));
   });
   afterAll(async () => {
     await Promise.all(extraStores.map((s) => s.close()));

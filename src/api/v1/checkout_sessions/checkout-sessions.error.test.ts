@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type ApiResponse, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj } from './checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
   let server: TestServer;
@@ -11,9 +11,7 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
   let otherPrice: string;
   let recurring: string;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    cat = await makeCatalog(api);
+    ({ server, api, cat } = await startCheckoutServer(engine));
     archived = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 100, active: false }))).id as string;
     recurring = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 100, recurring: { interval: 'month' } }))).id as string;
     const live = client(server, server.merchant.keys.sk_live);

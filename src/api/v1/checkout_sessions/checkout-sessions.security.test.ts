@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, request, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, type Api, type Catalog, type Obj } from './checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions security (%s)', (engine) => {
   let server: TestServer;
@@ -10,10 +10,7 @@ describe.each(ENGINES)('checkout sessions security (%s)', (engine) => {
   let session: Obj;
   let embedded: Obj;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    pk = clientApi(server);
-    cat = await makeCatalog(api);
+    ({ server, api, pk, cat } = await startCheckoutServer(engine));
     session = await ok(api.post('/v1/checkout/sessions', sessionBody(cat)));
     embedded = await embeddedSession(api, cat);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
 import { reservedQuantity } from '../../../domain/orders/reservations.js';
-import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj } from '../checkout_sessions/checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 
 const ORDER_FIELDS = [
   'id', 'object', 'status', 'payment_status', 'fulfillment_status', 'currency', 'line_items', 'amount_subtotal', 'amount_shipping',
@@ -14,9 +14,7 @@ describe.each(ENGINES)('orders happy path (%s)', (engine) => {
   let api: Api;
   let cat: Catalog;
   beforeAll(async () => {
-    server = await startTestServer(engine);
-    api = client(server, server.merchant.keys.sk_test);
-    cat = await makeCatalog(api);
+    ({ server, api, cat } = await startCheckoutServer(engine));
   });
   afterAll(() => server.close());
 
