@@ -12,6 +12,7 @@ export interface Principal {
 }
 
 const CACHE_TTL_MS = 2_000;
+const LAST_USED_RESOLUTION_S = 60;
 const MAX_HEADER_CHARS = 1024;
 
 const invalidKey = (message = 'Invalid API key provided.') => new AppError('api_key_invalid', message);
@@ -82,7 +83,25 @@ export class KeyResolver {
     const livemode = key.livemode === 1;
     // The prefix and the stored mode always agree; checking both keeps a tampered row from crossing modes.
     if (secret.includes('_live_') !== livemode) throw invalidKey();
+    this.noteUse(key, keyNow);
     return { merchant, livemode, keyType: key.type, keyId: key.id };
+  }
+
+  /**
+   * Records `last_used_at`, at most once a minute per key and outside the request's transaction: a lost update
+   * only makes the field a little older, and a busy key does not turn every read into a write.
+   */
+  private noteUse(key: ApiKeyRow, nowS: number): void {
+    if (key.last_used_at !== null && nowS - key.last_used_at < LAST_USED_RESOLUTION_S) return;
+    key.last_used_at = nowS;
+    this.store.db
+      .updateTable('api_keys')
+      .set({ last_used_at: nowS })
+      .where('merchant_id', '=', key.merchant_id)
+      .where('livemode', '=', key.livemode)
+      .where('id', '=', key.id)
+      .execute()
+      .catch(() => undefined);
   }
 
   /** Forget cached keys and merchants (after a revoke, a roll or a test-clock change). */

@@ -52,6 +52,7 @@ export async function launchBrowser(): Promise<BrowserHandle> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS === 'off') return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0)); // sticky parts sit where a buyer first sees them
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 

@@ -13,7 +13,7 @@ export interface StatusPageModel {
 
 const ICONS: Record<StatusPageModel['kind'], string> = {
   complete: '✓',
-  expired: '⏱',
+  expired: '×',
   not_found: '?',
   error: '!',
   refused: '!',
@@ -23,7 +23,7 @@ const ICONS: Record<StatusPageModel['kind'], string> = {
 export function statusPage(m: StatusPageModel): SafeHtml {
   return html`<main class="status-page">
 <section class="panel" aria-labelledby="status-title">
-<div class="status-icon" aria-hidden="true">${ICONS[m.kind]}</div>
+<div class="status-icon status-${m.kind}" aria-hidden="true">${ICONS[m.kind]}</div>
 <h1 id="status-title">${m.heading}</h1>
 ${m.lines.map((l) => html`<p>${l}</p>\n`)}${m.message ? html`<p class="message" id="confirmation-message">${m.message}</p>` : ''}
 ${m.link ? html`<p><a href="${m.link.href}">${m.link.text}</a></p>` : ''}

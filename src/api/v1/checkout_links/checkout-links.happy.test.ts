@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
+import { ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
+import { eventTypes, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 import { payHosted, sessionIdOf, visit } from './link-fixtures.js';
 
 const LINK_FIELDS = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
+import { ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
+import { confirm, embeddedSession, eventTypes, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 const VIEW_FIELDS = [
   'object',

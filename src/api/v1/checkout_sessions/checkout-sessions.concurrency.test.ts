@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
 import { openStore, type Store } from '../../../db/store.js';
 import { expireDueSessions } from '../../../jobs/expire-sessions.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
+import { confirm, embeddedSession, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions under concurrency (%s)', (engine) => {
   let server: TestServer;

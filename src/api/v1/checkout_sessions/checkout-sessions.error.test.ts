@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type ApiResponse, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
+import { client, ENGINES, expectError, type ApiResponse, type TestServer } from '../../../../test/harness.js';
+import { clientApi, confirm, embeddedSession, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
   let server: TestServer;

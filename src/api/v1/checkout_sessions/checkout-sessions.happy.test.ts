@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { client, ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
 import { createScheduler } from '../../../jobs/index.js';
 import { expireDueSessions } from '../../../jobs/expire-sessions.js';
-import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, eventTypes, ok, sessionBody, SUCCESS_URL, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
   let server: TestServer;

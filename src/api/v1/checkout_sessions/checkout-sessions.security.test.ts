@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, request, startTestServer, type TestServer } from '../../../../test/harness.js';
-import { clientApi, confirm, embeddedSession, makeCatalog, ok, sessionBody, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
+import { client, ENGINES, expectError, request, type TestServer } from '../../../../test/harness.js';
+import { confirm, embeddedSession, ok, sessionBody, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 describe.each(ENGINES)('checkout sessions security (%s)', (engine) => {
   let server: TestServer;

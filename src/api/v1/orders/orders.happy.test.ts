@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
 import { reservedQuantity } from '../../../domain/orders/reservations.js';
-import { clientApi, confirm, embeddedSession, eventTypes, makeCatalog, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
+import { clientApi, confirm, embeddedSession, eventTypes, ok, type Api, type Catalog, type Obj, startCheckoutServer } from '../checkout_sessions/checkout-fixtures.js';
 
 const ORDER_FIELDS = [
   'id', 'object', 'status', 'payment_status', 'fulfillment_status', 'currency', 'line_items', 'amount_subtotal', 'amount_shipping',
