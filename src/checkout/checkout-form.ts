@@ -46,7 +46,6 @@ type Body = Record<string, unknown>;
 function text(v: unknown, max = 1000): string {
   if (typeof v !== 'string') return '';
   // Control characters never belong in a buyer's details; newlines in a one-line field are folded to spaces.
-  // eslint-disable-next-line no-control-regex
   return v.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, max + 1);
 }
 

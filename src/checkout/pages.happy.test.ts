@@ -93,7 +93,7 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(charges[0]!.payment_method_details.card).toMatchObject({ brand: 'visa', last4: '4242' });
     const customer = (await server.api.get<Obj>(`/v1/customers/${session.customer}`)).body;
     expect(customer.email).toBe('jenny@example.com');
-    const types = ((await server.api.get<Obj>(`/v1/events?payment_intent=${pi.id}&limit=100`)).body.data as Obj[]).map((e) => e.type);
+    const types = ((await server.api.get<Obj>(`/v1/events?payment_intent=${pi.id}&limit=100`)).body.data as Obj[]).map((e) => e.type as string);
     expect(types).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded', 'charge.succeeded']));
 
     // The page of a completed session says so and offers no form.
@@ -119,7 +119,7 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
     expect(session.status).toBe('complete');
     const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent}`)).body.data as Obj[];
-    expect(charges.map((c) => c.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(charges.map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
   });
 
   it('test payment methods can be chosen instead of typing a card', async () => {
@@ -252,6 +252,55 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(paid.html).toContain('Payment complete');
     expect(paid.html).toContain('checkout.complete');
     expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
+  });
+
+  it("checkout links open the hosted page of the session they mint; the confirmation shows the link's message", async () => {
+    const items = [{ price_data: { currency: 'eur', unit_amount: 2500, product_data: { name: 'Workshop ticket' } }, quantity: 1 }];
+    const redirecting = (
+      await server.api.post<Obj>('/v1/checkout_links', {
+        title: 'Workshop',
+        line_items: items,
+        after_completion: { type: 'redirect', redirect: { url: `${LANDING}/thanks?cs={CHECKOUT_SESSION_ID}` } },
+      })
+    ).body;
+    const visit = await getPage(server.url, new URL(redirecting.url as string).pathname);
+    expect(visit.status).toBe(303);
+    const sessionPath = new URL(visit.location!, server.url).pathname;
+    expect(sessionPath).toMatch(/^\/c\/cs_[A-Za-z0-9]+$/);
+    const page = await getPage(server.url, sessionPath);
+    expect(page.html).toContain('Workshop ticket');
+    expect(page.html).toContain('€25.00');
+    const paid = await postPage(server.url, sessionPath, { ...hiddenFields(page.html), ...buyerFields() });
+    expect(paid.status).toBe(303);
+    const id = sessionPath.split('/')[2]!;
+    expect(paid.location).toBe(`${LANDING}/thanks?cs=${id}`);
+    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${id}`)).body;
+    expect(session).toMatchObject({ status: 'complete', checkout_link: redirecting.id });
+
+    const confirming = (
+      await server.api.post<Obj>('/v1/checkout_links', {
+        title: 'Workshop',
+        line_items: items,
+        after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'See you on <b>Monday</b>!' } },
+      })
+    ).body;
+    const second = await getPage(server.url, new URL(confirming.url as string).pathname);
+    const secondPath = new URL(second.location!, server.url).pathname;
+    const form = await getPage(server.url, secondPath);
+    const done = await postPage(server.url, secondPath, { ...hiddenFields(form.html), ...buyerFields() });
+    expect(done.status).toBe(303);
+    const confirmation = await getPage(server.url, `${secondPath}/complete`);
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.html).toContain('Payment complete');
+    expect(confirmation.html).toContain('<p class="message" id="confirmation-message">See you on &lt;b&gt;Monday&lt;/b&gt;!</p>');
+    expect(confirmation.html).not.toContain('<form');
+  });
+
+  it('the confirmation route of a session still open sends the buyer to its payment page', async () => {
+    const s = await createSession();
+    const res = await getPage(server.url, `/c/${s.id}/complete`);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`/c/${s.id}`);
   });
 
   it('serves the page assets and the embedding script', async () => {

@@ -91,7 +91,8 @@ export const sessionIdParams = z.strictObject({ id: zId() });
 
 // ---- Responses ----
 
-const addressSchema = z.object({
+/** A postal address as objects show it (customer_details, shipping_details). */
+export const addressSchema = z.object({
   line1: z.string().nullable(),
   line2: z.string().nullable(),
   city: z.string().nullable(),

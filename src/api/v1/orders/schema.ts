@@ -3,6 +3,7 @@ import { MAX_ORDER_LINE_ITEMS } from '../../../domain/orders/order.js';
 import { MAX_QUANTITY } from '../../../domain/checkout-sessions/session.js';
 import { zAmount, zCurrency, zRequired } from '../../../http/catalog-params.js';
 import { zAddress, zId, zInt, zMetadata, zText } from '../../../http/params.js';
+import { addressSchema } from '../checkout_sessions/schema.js';
 
 export const orderAddressInput = zAddress().extend({ name: zText(256).optional() });
 
@@ -30,17 +31,7 @@ export const createOrderFields = {
 
 export const orderIdParams = z.strictObject({ id: zId() });
 
-const orderAddress = z
-  .object({
-    name: z.string().nullable(),
-    line1: z.string().nullable(),
-    line2: z.string().nullable(),
-    city: z.string().nullable(),
-    state: z.string().nullable(),
-    postal_code: z.string().nullable(),
-    country: z.string().nullable(),
-  })
-  .nullable();
+const orderAddress = addressSchema.extend({ name: z.string().nullable() }).nullable();
 
 export const orderSchema = z
   .object({

@@ -2,7 +2,7 @@
 //
 //   RAILYARD_URL=http://127.0.0.1:4242 \
 //   RAILYARD_SECRET_KEY=sk_test_… RAILYARD_PUBLISHABLE_KEY=pk_test_… \
-//   node examples/embedded/server.mjs            # then open http://127.0.0.1:3000
+//   node examples/embedded/server.js            # then open http://127.0.0.1:3000
 //
 // GET /          creates an embedded Checkout Session server-side (secret key) and serves a page that mounts it
 //                with the publishable key and the session's client_secret.
