@@ -1,91 +1,88 @@
 /**
- * The platform benchmark: POST /v1/customers (with an Idempotency-Key per request) and GET /v1/customers/:id on
- * SQLite and PostgreSQL, each beside the bare single-INSERT endpoint measured in the same run.
+ * The benchmark suite (`npm run bench`). On SQLite and on PostgreSQL, each scenario beside the bare single-INSERT
+ * endpoint measured in the same run:
+ *   - POST /v1/customers, POST /v1/payment_intents (confirm with pm_card_visa), POST /v1/checkout/sessions with two
+ *     line items, GET /v1/customers/:id, GET /v1/customers?limit=10 — autocannon, 50 connections, RATE_LIMITS=off;
+ *   - checkout session create again after 1,000,000 sessions (and as many PaymentIntents and events) are stored;
+ *   - webhook deliveries per second to a local receiver (bench/webhook-delivery.ts);
+ *   - the server's RSS after each scenario.
+ * Results: bench/results/bench.md, bench/results/bench.json and a chart bench/results/bench.png (rendered with the
+ * system's chromium when present; the SVG is kept beside it).
  *
- *   npm run bench                      # both engines, 10 s per scenario
- *   BENCH_ENGINES=sqlite BENCH_DURATION_S=5 npm run bench
- *
- * Servers run as child processes (RATE_LIMITS=off, LOG_LEVEL=warn); autocannon drives them with 50 connections.
- * Results go to bench/results/platform-<engine>.json and bench/results/platform.md.
+ *   BENCH_ENGINES=sqlite BENCH_DURATION_S=5 BENCH_GROWTH_ROWS=100000 npm run bench
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { openStore } from '../src/db/store.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const GROWTH_ROWS = Number(process.env.BENCH_GROWTH_ROWS ?? 1_000_000);
 const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = new URL('..', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'bench/results');
 
 interface Figure {
+  engine: string;
   scenario: string;
   rps: number;
   p50: number;
   p99: number;
-  non2xx: number;
-  errors: number;
+  failures: number;
   rssMb: number | null;
+  /** The bare endpoint's rate in the same run, for the ratio. */
+  bareRps: number;
 }
 
 function rssMb(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
     return Math.round(kb / 1024);
   } catch {
     return null;
   }
 }
 
-async function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: string[] }> {
+async function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: string }> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
+  let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child did not start: ${output.join('')}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`child did not start: ${output}`)), 60_000);
     const onData = (d: Buffer) => {
-      output.push(d.toString());
-      if (ready.test(output.join(''))) {
+      output += d.toString();
+      if (ready.test(output)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-    child.on('exit', (code) => reject(new Error(`child exited ${code}: ${output.join('')}`)));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    child.once('exit', (code) => reject(new Error(`child exited ${code}: ${output}`)));
   });
   return { child, output };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
   child.removeAllListeners('exit');
+  if (child.exitCode !== null) return;
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
   });
 }
 
-async function load(
-  scenario: string,
-  pid: number | undefined,
-  opts: autocannon.Options,
-): Promise<Figure> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
-  return {
-    scenario,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    rssMb: rssMb(pid),
-  };
+async function load(opts: autocannon.Options): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
+  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
 }
 
 async function database(engine: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -111,99 +108,198 @@ async function database(engine: string): Promise<{ url: string; drop: () => Prom
   };
 }
 
+/** Copies a template row of `table` n times with new ids and older `created` values, in SQL. */
+async function seedCopies(url: string, table: string, prefix: string, n: number): Promise<void> {
+  const store = openStore(url);
+  try {
+    const template = (await store.db.selectFrom(table).selectAll().limit(1).executeTakeFirst()) as Record<string, unknown> | undefined;
+    if (!template) throw new Error(`no ${table} row to copy`);
+    const columns = Object.keys(template);
+    const select = columns.map((c) => {
+      if (c === 'id') return store.engine === 'postgres' ? `'${prefix}_seed' || lpad(n::text, 9, '0')` : `'${prefix}_seed' || printf('%09d', n)`;
+      if (c === 'created') return `created - 86400 - n`;
+      if (c === 'status' && table === 'checkout_sessions') return `'expired'`;
+      return `"${c}"`;
+    });
+    const list = columns.map((c) => `"${c}"`).join(', ');
+    const batch = 100_000;
+    for (let start = 1; start <= n; start += batch) {
+      const end = Math.min(n, start + batch - 1);
+      const series =
+        store.engine === 'postgres'
+          ? `generate_series(${start}, ${end}) as g(n)`
+          : `(with recursive s(n) as (select ${start} union all select n + 1 from s where n < ${end}) select n from s) as g`;
+      await sql.raw(`insert into ${table} (${list}) select ${select.join(', ')} from ${table} t, ${series} where t.id = '${String(template.id)}'`).execute(store.db);
+    }
+    if (store.engine === 'postgres') await sql.raw(`analyze ${table}`).execute(store.db);
+  } finally {
+    await store.close();
+  }
+}
+
+async function railyard(url: string) {
+  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  const server = await startChild(['bin/railyard.js', 'serve'], { DATABASE_URL: url, PORT: port, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RAILYARD_SECRETS_KEY: '11'.repeat(32) }, /listening on/);
+  return { ...server, base: `http://127.0.0.1:${port}` };
+}
+
 async function benchEngine(engine: string): Promise<Figure[]> {
   const figures: Figure[] = [];
+  const add = (scenario: string, pid: number | undefined, f: Awaited<ReturnType<typeof load>>, bareRps: number) =>
+    figures.push({ engine, scenario, ...f, rssMb: rssMb(pid), bareRps });
 
-  // 1. The bare endpoint on its own database.
+  // The bare endpoint, on its own database.
   const bareDb = await database(engine);
   const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts'], { DATABASE_URL: bareDb.url, PORT: '0' }, /listening \d+/);
-  const barePort = Number(/listening (\d+)/.exec(bare.output.join(''))?.[1]);
-  figures.push(
-    await load('bare INSERT (POST /bare)', bare.child.pid, {
-      url: `http://127.0.0.1:${barePort}/bare`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com' }),
-    }),
-  );
+  const barePort = Number(/listening (\d+)/.exec(bare.output)?.[1]);
+  const bareFigure = await load({
+    url: `http://127.0.0.1:${barePort}/bare`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com' }),
+  });
+  add('bare INSERT (same engine)', bare.child.pid, bareFigure, bareFigure.rps);
   await stop(bare.child);
   await bareDb.drop();
+  const bareRps = bareFigure.rps;
 
-  // 2. Railyard on a fresh database.
   const db = await database(engine);
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
-  const server = await startChild(['bin/railyard.js', 'serve'], { DATABASE_URL: db.url, PORT: port, RATE_LIMITS: 'off', LOG_LEVEL: 'warn' }, /listening on/);
+  let server = await railyard(db.url);
   const merchant = JSON.parse(
-    execFileSync(process.execPath, ['bin/railyard.js', 'merchants', 'create', '--name', 'Bench', '--json'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url },
-    }).toString(),
+    execFileSync(process.execPath, ['bin/railyard.js', 'merchants', 'create', '--name', 'Bench', '--json'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } }).toString(),
   ) as { keys: { sk_test: string } };
-  const auth = `Basic ${Buffer.from(`${merchant.keys.sk_test}:`).toString('base64')}`;
-  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Basic ${Buffer.from(`${merchant.keys.sk_test}:`).toString('base64')}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: unknown) =>
+    (await (await fetch(server.base + path, { method: 'POST', headers: { ...headers, 'idempotency-key': randomUUID() }, body: JSON.stringify(body) })).json()) as Record<string, unknown>;
+  const posting = (path: string, body: unknown): autocannon.Options => ({
+    url: server.base + path,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers,
+        body: JSON.stringify(body),
+        setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
+      },
+    ],
+  });
 
-  figures.push(
-    await load('POST /v1/customers (Idempotency-Key)', server.child.pid, {
-      url: `${base}/v1/customers`,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/customers',
-          headers: { authorization: auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } }),
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
-        },
-      ],
-    }),
+  add('POST /v1/customers', server.child.pid, await load(posting('/v1/customers', { email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } })), bareRps);
+  add(
+    'POST /v1/payment_intents (confirm, pm_card_visa)',
+    server.child.pid,
+    await load(posting('/v1/payment_intents', { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true })),
+    bareRps,
   );
 
-  const one = (await (
-    await fetch(`${base}/v1/customers`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ email: 'one@example.com' }),
-    })
-  ).json()) as { id: string };
-  figures.push(
-    await load('GET /v1/customers/:id', server.child.pid, {
-      url: `${base}/v1/customers/${one.id}`,
-      headers: { authorization: auth },
-    }),
+  const product = await post('/v1/products', { name: 'Bench T-shirt' });
+  const priceA = await post('/v1/prices', { product: product.id, currency: 'usd', unit_amount: 2500 });
+  const priceB = await post('/v1/prices', { product: product.id, currency: 'usd', unit_amount: 900 });
+  const sessionBody = {
+    mode: 'payment',
+    success_url: 'https://example.com/success?session_id={CHECKOUT_SESSION_ID}',
+    line_items: [
+      { price: priceA.id, quantity: 2 },
+      { price: priceB.id, quantity: 1 },
+    ],
+  };
+  for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, () => post('/v1/checkout/sessions', sessionBody)));
+  add('POST /v1/checkout/sessions (2 line items, 1k stored)', server.child.pid, await load(posting('/v1/checkout/sessions', sessionBody)), bareRps);
+
+  const one = await post('/v1/customers', { email: 'one@example.com' });
+  add('GET /v1/customers/:id', server.child.pid, await load({ url: `${server.base}/v1/customers/${String(one.id)}`, headers }), bareRps);
+  add('GET /v1/customers?limit=10 (list page)', server.child.pid, await load({ url: `${server.base}/v1/customers?limit=10`, headers }), bareRps);
+
+  // Growth: the same session create with GROWTH_ROWS sessions, PaymentIntents and events already stored.
+  await stop(server.child);
+  process.stdout.write(`  seeding ${GROWTH_ROWS} sessions, payment intents and events…\n`);
+  await seedCopies(db.url, 'checkout_sessions', 'cs', GROWTH_ROWS);
+  await seedCopies(db.url, 'payment_intents', 'pi', GROWTH_ROWS);
+  await seedCopies(db.url, 'events', 'evt', GROWTH_ROWS);
+  server = await railyard(db.url);
+  add(
+    `POST /v1/checkout/sessions (2 line items, ${GROWTH_ROWS >= 1_000_000 ? `${GROWTH_ROWS / 1_000_000}M` : GROWTH_ROWS} stored)`,
+    server.child.pid,
+    await load(posting('/v1/checkout/sessions', sessionBody)),
+    bareRps,
   );
-  figures.push(
-    await load('GET /v1/customers?limit=10', server.child.pid, {
-      url: `${base}/v1/customers?limit=10`,
-      headers: { authorization: auth },
-    }),
-  );
+  add(`GET /v1/checkout/sessions?limit=10 (${GROWTH_ROWS} stored)`, server.child.pid, await load({ url: `${server.base}/v1/checkout/sessions?limit=10`, headers }), bareRps);
   await stop(server.child);
   await db.drop();
+
+  // Webhook deliveries per second (one process, local receiver).
+  const hookDb = await database(engine);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/webhook-delivery.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...(engine === 'postgres' ? { DATABASE_URL: hookDb.url } : {}), RAILYARD_SECRETS_KEY: '11'.repeat(32) },
+  }).toString();
+  await hookDb.drop();
+  const rate = Number(/= (\d+)\/s/.exec(out)?.[1] ?? 0);
+  const p50 = Number(/p50 (\d+) ms/.exec(out)?.[1] ?? 0);
+  const p99 = Number(/p99 (\d+) ms/.exec(out)?.[1] ?? 0);
+  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, bareRps });
   return figures;
 }
 
-const all: Record<string, Figure[]> = {};
+function chartSvg(figures: Figure[]): string {
+  const rows = figures;
+  const max = Math.max(...rows.map((f) => f.rps), 1);
+  const rowH = 22;
+  const left = 430;
+  const width = 1000;
+  const height = 40 + rows.length * rowH + 20;
+  const bars = rows
+    .map((f, i) => {
+      const y = 40 + i * rowH;
+      const w = Math.max(1, Math.round(((width - left - 90) * f.rps) / max));
+      const color = f.scenario.startsWith('bare') ? '#888' : f.engine === 'sqlite' ? '#2f6fb0' : '#2f9b5a';
+      const label = `${f.engine} · ${f.scenario}`.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" font-size="12">${label}</text><rect x="${left}" y="${y + 3}" width="${w}" height="${rowH - 6}" fill="${color}"/><text x="${left + w + 6}" y="${y + 15}" font-size="12">${f.rps}/s</text>`;
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="16" y="24" font-size="15" font-weight="bold">Railyard throughput (requests or deliveries per second; grey = bare INSERT in the same run)</text>${bars}</svg>`;
+}
+
+function renderPng(svgPath: string, pngPath: string, width: number, height: number): boolean {
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  if (!chromium) return false;
+  const profile = mkdtempSync(join(tmpdir(), 'railyard-chart-'));
+  try {
+    execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--screenshot=${pngPath}`, `file://${svgPath}`], { stdio: 'ignore', timeout: 60_000 });
+    return existsSync(pngPath);
+  } catch {
+    return false;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const all: Figure[] = [];
 for (const engine of ENGINES) {
   process.stdout.write(`benchmarking ${engine} (${DURATION_S} s per scenario, ${CONNECTIONS} connections)…\n`);
-  all[engine] = await benchEngine(engine);
-  writeFileSync(join(ROOT, `bench/results/platform-${engine}.json`), JSON.stringify(all[engine], null, 2) + '\n');
+  all.push(...(await benchEngine(engine)));
 }
 
 const lines = [
-  `# Platform benchmark`,
+  '# Benchmark results',
   '',
-  `${CONNECTIONS} connections, ${DURATION_S} s per scenario, RATE_LIMITS=off, LOG_LEVEL=warn, ${new Date().toISOString().slice(0, 10)}.`,
-  `Machine: ${execFileSync('nproc').toString().trim()} cores, Node ${process.version}.`,
+  `${CONNECTIONS} connections, ${DURATION_S} s per scenario, RATE_LIMITS=off, LOG_LEVEL=warn, ${new Date().toISOString().slice(0, 10)}; ` +
+    `client, server and database share one machine (${execFileSync('nproc').toString().trim()} cores, Node ${process.version}).`,
   '',
-  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | non-2xx | RSS MB |',
+  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB |',
   '|---|---|---:|---:|---:|---:|---:|---:|',
+  ...all.map((f) => {
+    const ratio = f.scenario.startsWith('webhook') ? '' : `${Math.round((f.rps / f.bareRps) * 100)}%`;
+    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} |`;
+  }),
+  '',
+  '![throughput](bench.png)',
+  '',
 ];
-for (const [engine, figures] of Object.entries(all)) {
-  const bareRps = figures[0]?.rps ?? 0;
-  for (const f of figures) {
-    const ratio = bareRps ? `${Math.round((f.rps / bareRps) * 100)}%` : '';
-    lines.push(`| ${engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.non2xx + f.errors} | ${f.rssMb ?? ''} |`);
-  }
-}
-const table = lines.join('\n') + '\n';
-writeFileSync(join(ROOT, 'bench/results/platform.md'), table);
-process.stdout.write(table);
+writeFileSync(join(RESULTS, 'bench.json'), JSON.stringify(all, null, 2) + '\n');
+writeFileSync(join(RESULTS, 'bench.md'), lines.join('\n'));
+const svg = chartSvg(all);
+writeFileSync(join(RESULTS, 'bench.svg'), svg);
+const height = 40 + all.length * 22 + 20;
+if (!renderPng(join(RESULTS, 'bench.svg'), join(RESULTS, 'bench.png'), 1000, height)) process.stdout.write('(no chromium: chart left as bench.svg)\n');
+process.stdout.write(lines.join('\n'));

@@ -69,6 +69,9 @@ const SHOP_SCRIPT = `(function () {
     // Confirm on the server before fulfilling: the browser event is a hint, the API is the truth.
     window.location.assign('/complete?session_id=' + encodeURIComponent(event.session));
   });
+  checkout.on('ready', function () {
+    console.log('ready');
+  });
   checkout.on('declined', function (event) {
     document.title = 'Declined — Brightwater Coffee';
     console.log('declined', event.decline_code);

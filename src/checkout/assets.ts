@@ -24,7 +24,7 @@ export const EMBED_SCRIPT: Asset = load('embed.js', 'text/javascript; charset=ut
 
 export const ASSET_PREFIX = '/checkout/assets';
 
-export function assetUrl(name: keyof typeof PAGE_ASSETS & string): string {
+export function assetUrl(name: 'checkout.css' | 'checkout.js'): string {
   const asset = PAGE_ASSETS[name];
   return `${ASSET_PREFIX}/${name}?v=${asset?.version ?? '0'}`;
 }

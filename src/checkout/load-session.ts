@@ -40,7 +40,11 @@ export async function merchantContext(deps: Deps, db: Db, merchantId: string, li
  */
 export async function findSession(deps: Deps, db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<FoundSession | undefined> {
   if (!SESSION_ID.test(id)) return undefined;
-  const owner = await db.selectFrom(CHECKOUT_SESSIONS_TABLE).select(['merchant_id', 'livemode']).where('id', '=', id).executeTakeFirst();
+  const owner: { merchant_id: string; livemode: number | boolean } | undefined = await db
+    .selectFrom(CHECKOUT_SESSIONS_TABLE)
+    .select(['merchant_id', 'livemode'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!owner) return undefined;
   const ctx = await merchantContext(deps, db, owner.merchant_id, Number(owner.livemode) === 1);
   if (!ctx) return undefined;

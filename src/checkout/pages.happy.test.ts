@@ -254,6 +254,28 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
   });
 
+  it('embedded 3-D Secure: the authentication runs inside the frame and comes back to the embedded page', async () => {
+    const s = (await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }))).body;
+    const query = new URLSearchParams({ client_secret: s.client_secret, key: server.merchant.keys.pk_test, parent_origin: LANDING });
+    const page = await getPage(server.url, `/c/${s.id}/embedded?${query}`);
+    const first = await postPage(server.url, `/c/${s.id}/embedded`, { ...hiddenFields(page.html), ...buyerFields({ payment_method: 'pm_card_3ds_required', 'card[number]': '' }) });
+    expect(first.status).toBe(303);
+    const auth = new URL(first.location!);
+    expect(auth.pathname).toMatch(/^\/authenticate\//);
+    const answered = await postPage(server.url, auth.pathname, { result: 'complete' });
+    const back = new URL(answered.location!);
+    expect(back.pathname).toBe(`/c/${s.id}/embedded/return`);
+    expect(back.searchParams.get('parent_origin')).toBe(LANDING);
+    const done = await getPage(server.url, back.pathname + back.search);
+    expect(done.status).toBe(200);
+    expect(done.html).toContain('Payment complete');
+    expect(done.html).toContain('checkout.complete');
+    expect(done.headers.get('content-security-policy')).toContain(`frame-ancestors ${LANDING}`);
+    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
+    // Without the credentials the return route shows nothing.
+    expect((await getPage(server.url, `/c/${s.id}/embedded/return?parent_origin=${encodeURIComponent(LANDING)}`)).status).toBe(404);
+  });
+
   it("checkout links open the hosted page of the session they mint; the confirmation shows the link's message", async () => {
     const items = [{ price_data: { currency: 'eur', unit_amount: 2500, product_data: { name: 'Workshop ticket' } }, quantity: 1 }];
     const redirecting = (

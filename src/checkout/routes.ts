@@ -76,7 +76,7 @@ async function linkMessage(found: FoundSession): Promise<string | null> {
 function fieldForParam(param: string | null): string | undefined {
   if (!param) return undefined;
   const address = /^(billing|shipping)_address\[(line1|line2|city|state|postal_code|country)\]$/.exec(param);
-  if (address) return `${address[1]}-${address[2]!.replace('_', '-')}`;
+  if (address) return `${address[1] ?? ''}-${(address[2] ?? '').replace('_', '-')}`;
   const card = /card\]?\[(number|exp_month|exp_year|cvc)\]$/.exec(param);
   if (card) return { number: 'card-number', exp_month: 'card-exp-month', exp_year: 'card-exp-year', cvc: 'card-cvc' }[card[1] as 'number'];
   if (param === 'shipping_rate') return 'shipping-rate-0';
@@ -105,7 +105,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
   const { deps } = runtime;
   const config = deps.config;
 
-  void app.register(async (pages) => {
+  void app.register((pages, _options, done) => {
     pages.setErrorHandler((err, request, reply) => {
       const appError = err instanceof AppError ? err : undefined;
       if (!appError || appError.status >= 500) request.log.error({ err, request_id: request.id }, 'checkout page failed');
@@ -194,9 +194,10 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
     };
 
     /** Handles a posted form on either surface. */
-    const pay = async (request: FastifyRequest, reply: FastifyReply, found: FoundSession, surface: Surface, embedded: EmbeddedContext | undefined) => {
+    const pay = async (request: FastifyRequest, reply: FastifyReply, found: FoundSession, embedded: EmbeddedContext | undefined) => {
       const s = found.row.session;
-      const policy = surface === 'hosted' ? hostedPolicy(s) : embeddedPolicy(embedded!.parentOrigin);
+      const surface: Surface = embedded ? 'embedded' : 'hosted';
+      const policy = embedded ? embeddedPolicy(embedded.parentOrigin) : hostedPolicy(s);
       const frame = embedded ? { parentOrigin: embedded.parentOrigin, sessionId: s.id } : undefined;
       const testMode = !s.livemode;
       if (!originAllowed(request.headers.origin, request.headers.host, config.publicUrl)) {
@@ -220,7 +221,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       const parsed = parseCheckoutForm(body, page, found.ctx.actor.now);
       if (!parsed.ok) return showForm(reply, 400, found, surface, policy, embedded, parsed.values, parsed.errors);
 
-      const returnUrl = surface === 'hosted' ? `${config.publicUrl}/c/${s.id}/return` : `${config.publicUrl}/c/${s.id}/embedded/return?${embeddedQuery(embedded!)}`;
+      const returnUrl = embedded ? `${config.publicUrl}/c/${s.id}/embedded/return?${embeddedQuery(embedded)}` : `${config.publicUrl}/c/${s.id}/return`;
       let outcome: PayOutcome;
       try {
         outcome = await attemptPayment(runtime, found, nonce, parsed.payment, returnUrl);
@@ -245,12 +246,12 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
 
       switch (outcome.kind) {
         case 'complete': {
-          if (surface === 'hosted') return reply.code(303).header('Location', afterPayment(s)).header('Cache-Control', 'no-store').send();
+          if (!embedded) return reply.code(303).header('Location', afterPayment(s)).header('Cache-Control', 'no-store').send();
           const fresh = (await findSession(deps, deps.store.db, s.id)) ?? found;
           return sendStatusPage(reply, 200, completePage(facts(fresh)), {
             testMode,
             policy,
-            embedded: { parentOrigin: embedded!.parentOrigin, sessionId: s.id, event: { type: 'checkout.complete', session: s.id, redirect_url: successRedirectUrl(s) } },
+            embedded: { parentOrigin: embedded.parentOrigin, sessionId: s.id, event: { type: 'checkout.complete', session: s.id, redirect_url: successRedirectUrl(s) } },
           });
         }
         case 'requires_action':
@@ -270,15 +271,16 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
     };
 
     /** After a 3-D Secure step: completed sessions move on, failures show the form again with the reason. */
-    const afterAuthentication = async (reply: FastifyReply, found: FoundSession, surface: Surface, embedded: EmbeddedContext | undefined) => {
+    const afterAuthentication = async (reply: FastifyReply, found: FoundSession, embedded: EmbeddedContext | undefined) => {
       const s = found.row.session;
-      const policy = surface === 'hosted' ? hostedPolicy(s) : embeddedPolicy(embedded!.parentOrigin);
+      const surface: Surface = embedded ? 'embedded' : 'hosted';
+      const policy = embedded ? embeddedPolicy(embedded.parentOrigin) : hostedPolicy(s);
       if (s.status === 'complete') {
-        if (surface === 'hosted') return reply.code(303).header('Location', afterPayment(s)).header('Cache-Control', 'no-store').send();
+        if (!embedded) return reply.code(303).header('Location', afterPayment(s)).header('Cache-Control', 'no-store').send();
         return sendStatusPage(reply, 200, completePage(facts(found)), {
           testMode: !s.livemode,
           policy,
-          embedded: { parentOrigin: embedded!.parentOrigin, sessionId: s.id, event: { type: 'checkout.complete', session: s.id, redirect_url: successRedirectUrl(s) } },
+          embedded: { parentOrigin: embedded.parentOrigin, sessionId: s.id, event: { type: 'checkout.complete', session: s.id, redirect_url: successRedirectUrl(s) } },
         });
       }
       const closed = await closedPage(reply, found, policy, embedded, false);
@@ -324,13 +326,13 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
     pages.post('/c/:id', { schema: { hide: true } }, async (request, reply) => {
       const found = await hostedSession(request);
       if (!found) return notFound(reply);
-      return pay(request, reply, found, 'hosted', undefined);
+      return pay(request, reply, found, undefined);
     });
 
     pages.get('/c/:id/return', { schema: { hide: true } }, async (request, reply) => {
       const found = await hostedSession(request);
       if (!found) return notFound(reply);
-      return afterAuthentication(reply, found, 'hosted', undefined);
+      return afterAuthentication(reply, found, undefined);
     });
 
     pages.get('/c/:id/complete', { schema: { hide: true } }, async (request, reply) => {
@@ -387,14 +389,15 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Query;
       const access = await embeddedSession(request, body);
       if (!('found' in access)) return embeddedNotFound(reply, access.parentOrigin);
-      return pay(request, reply, access.found, 'embedded', access.embedded);
+      return pay(request, reply, access.found, access.embedded);
     });
 
     pages.get('/c/:id/embedded/return', { schema: { hide: true } }, async (request, reply) => {
       const access = await embeddedSession(request, request.query as Query);
       if (!('found' in access)) return embeddedNotFound(reply, access.parentOrigin);
-      return afterAuthentication(reply, access.found, 'embedded', access.embedded);
+      return afterAuthentication(reply, access.found, access.embedded);
     });
+    done();
   });
 }
 

@@ -276,6 +276,33 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     await page.close();
   });
 
+  it('works without JavaScript: a plain form post, the decline page, then success', async () => {
+    const s = await createSession({ shipping_address_collection: { allowed_countries: ['GB'] } });
+    const page = await browser.newPage();
+    await page.route('**/checkout/assets/checkout.js*', (route) => route.abort());
+    await page.goto(s.url);
+    // Without the script nothing is hidden: billing fields show beside the "same as shipping" box.
+    expect(await page.locator('#billing-fields').isVisible()).toBe(true);
+    await fillBuyer(page);
+    expect(await page.locator('#shipping-country').inputValue()).toBe('GB'); // the only allowed country, preselected
+    await page.locator('#shipping-line1').fill('10 Downing St');
+    await page.locator('#shipping-city').fill('London');
+    await page.locator('#shipping-postal-code').fill('SW1A 2AA');
+    await fillCard(page, '4000 0000 0000 0069');
+    await pay(page);
+    await page.locator('#form-error-message').waitFor();
+    expect(await page.locator('#form-error-message').innerText()).toContain('Your card has expired.');
+    await page.getByLabel('pm_card_visa').check();
+    await pay(page);
+    await page.waitForURL(`${landing.url}/success**`);
+    const session = await sessionWithIntent(s.id);
+    expect(session).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    expect(session.shipping_details.address).toMatchObject({ line1: '10 Downing St', country: 'GB' });
+    expect(session.customer_details.address).toMatchObject({ line1: '10 Downing St', country: 'GB' }); // billing = shipping
+    expect((await chargesOf(session.payment_intent.id)).map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
+    await page.close();
+  });
+
   it('the cancel link returns to cancel_url', async () => {
     const s = await createSession();
     const page = await browser.newPage();
@@ -293,6 +320,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
       const events: string[] = [];
       page.on('console', (m) => events.push(m.text()));
       await page.goto(shop.url);
+      await expect.poll(() => events.includes('ready')).toBe(true);
       const frame = page.frameLocator('#checkout iframe');
       await frame.getByLabel('Email').fill('sam@example.com');
       await frame.getByLabel('Full name').fill('Sam Carter');

@@ -15,6 +15,9 @@
     window.parent.postMessage(message, parentOrigin);
   }
   if (parentOrigin) {
+    if (document.getElementById('checkout-form')) {
+      postToParent({ type: 'checkout.ready', session: body.getAttribute('data-session') });
+    }
     var pending = body.getAttribute('data-checkout-event');
     if (pending) {
       try {

@@ -57,7 +57,6 @@
     var iframe = document.createElement('iframe');
     iframe.src = src;
     iframe.title = this._options.title || 'Secure checkout';
-    iframe.setAttribute('allow', 'payment');
     iframe.style.width = '100%';
     iframe.style.border = '0';
     iframe.style.minHeight = '480px';
