@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/harness.js';
-import { buyerFields, fieldError, formMessage, getPage, hiddenFields, inputValue, postPage, sessionBody, type PageResponse } from '../../test/browser/page-client.js';
-import { startPageServer, type PageServer } from '../../test/browser/server.js';
+import { buyerFields, createSession as createSessionVia, fieldError, formMessage, getPage, hiddenFields, inputValue, type PageResponse, postPage } from '../../test/browser/page-client.js';
+import { usePageServer } from '../../test/browser/server.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,33 +12,23 @@ const LANDING = 'https://shop.example';
  * payable, and nothing is paid (or paid twice).
  */
 describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
-  let server: PageServer;
-  beforeAll(async () => {
-    server = await startPageServer(engine);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = usePageServer(engine);
 
-  async function createSession(extra: Record<string, unknown> = {}): Promise<Obj> {
-    const res = await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, extra));
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
+  const createSession = (extra: Record<string, unknown> = {}) => createSessionVia(server().api, LANDING, extra);
   const path = (s: Obj) => `/c/${s.id as string}`;
 
   async function post(s: Obj, overrides: Record<string, string>): Promise<PageResponse> {
-    const page = await getPage(server.url, path(s));
-    return postPage(server.url, path(s), { ...hiddenFields(page.html), ...buyerFields(overrides) });
+    const page = await getPage(server().url, path(s));
+    return postPage(server().url, path(s), { ...hiddenFields(page.html), ...buyerFields(overrides) });
   }
 
   /** Nothing was attempted: the session is open, its intent untouched, no charge exists. */
   async function expectNothingPaid(s: Obj): Promise<void> {
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
     expect(session.status).toBe('open');
     expect(session.payment_intent.status).toBe('requires_payment_method');
     expect(session.payment_intent.amount_received).toBe(0);
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
     expect(charges).toHaveLength(0);
   }
 
@@ -52,7 +42,7 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
     const s = await createSession();
     const res = await post(s, { amount: '1', currency: 'jpy', amount_total: '1', 'line_items[0][price_data][unit_amount]': '1' });
     expect(res.status).toBe(303);
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
     expect(session.status).toBe('complete');
     expect(session.amount_total).toBe(3100);
     expect(session.currency).toBe('usd');
@@ -158,7 +148,7 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
     });
     expect(res.status).toBe(400);
     expect(fieldError(res.html, 'shipping-rate')).toContain('not offered for this order');
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${mine.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${mine.id}?expand[]=payment_intent`)).body;
     expect(session.amount_total).toBe(3600);
     expect(session.payment_intent.amount).toBe(3600);
     await expectNothingPaid(mine);
@@ -180,54 +170,54 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
 
   it('a replayed form post after completion is refused on the page, nothing paid twice', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     const fields = { ...hiddenFields(page.html), ...buyerFields() };
-    const first = await postPage(server.url, path(s), fields);
+    const first = await postPage(server().url, path(s), fields);
     expect(first.status).toBe(303);
 
-    const replay = await postPage(server.url, path(s), fields);
+    const replay = await postPage(server().url, path(s), fields);
     expect(replay.status).toBe(409);
     expect(replay.html).toContain('This checkout is already paid');
     expect(replay.html).toContain('not charged again');
     expect(replay.html).not.toContain('<form');
 
     // Same form, another card: still refused.
-    const other = await postPage(server.url, path(s), { ...fields, 'card[number]': '5555 5555 5555 4444' });
+    const other = await postPage(server().url, path(s), { ...fields, 'card[number]': '5555 5555 5555 4444' });
     expect(other.status).toBe(409);
 
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
     expect(session.payment_intent.amount_received).toBe(3100);
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
     expect(charges).toHaveLength(1);
-    const completed = (await server.api.get<Obj>(`/v1/events?type=checkout.session.completed&limit=100`)).body.data as Obj[];
+    const completed = (await server().api.get<Obj>(`/v1/events?type=checkout.session.completed&limit=100`)).body.data as Obj[];
     expect(completed.filter((e) => e.data.object.id === s.id)).toHaveLength(1);
   });
 
   it('concurrent double submits of one form pay once', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     const fields = { ...hiddenFields(page.html), ...buyerFields() };
-    const results = await Promise.all([1, 2, 3].map(() => postPage(server.url, path(s), fields)));
+    const results = await Promise.all([1, 2, 3].map(() => postPage(server().url, path(s), fields)));
     // Each answer is either the success redirect (the first, or a replay of it) or the already-paid page.
     for (const r of results) expect([303, 409]).toContain(r.status);
     expect(results.some((r) => r.status === 303)).toBe(true);
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent.id}`)).body.data as Obj[];
     expect(charges).toHaveLength(1);
     expect(session.payment_intent.amount_received).toBe(3100);
   });
 
   it('a declined form posted again replays the decline: one failed charge, not two', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     const fields = { ...hiddenFields(page.html), ...buyerFields({ 'card[number]': '4000000000000002' }) };
-    const a = await postPage(server.url, path(s), fields);
-    const b = await postPage(server.url, path(s), fields);
+    const a = await postPage(server().url, path(s), fields);
+    const b = await postPage(server().url, path(s), fields);
     expect(a.status).toBe(402);
     expect(b.status).toBe(402);
     expect(formMessage(b.html)).toContain('Your card was declined.');
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent}`)).body.data as Obj[];
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent}`)).body.data as Obj[];
     expect(charges).toHaveLength(1);
   });
 
@@ -254,19 +244,19 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
   it('a form whose token is missing, forged or for another session is refused without paying', async () => {
     const s = await createSession();
     const other = await createSession();
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     const hidden = hiddenFields(page.html);
 
-    const none = await postPage(server.url, path(s), buyerFields());
+    const none = await postPage(server().url, path(s), buyerFields());
     expect(none.status).toBe(403);
     expect(formMessage(none.html)).toContain('could not be verified');
     expectPayableAgain(none);
 
-    const forged = await postPage(server.url, path(s), { ...hidden, ...buyerFields(), csrf_token: `${Math.floor(Date.now() / 1000)}.${'A'.repeat(43)}` });
+    const forged = await postPage(server().url, path(s), { ...hidden, ...buyerFields(), csrf_token: `${Math.floor(Date.now() / 1000)}.${'A'.repeat(43)}` });
     expect(forged.status).toBe(403);
-    const swapped = await postPage(server.url, path(s), { ...hidden, ...buyerFields(), form_key: 'B'.repeat(24) });
+    const swapped = await postPage(server().url, path(s), { ...hidden, ...buyerFields(), form_key: 'B'.repeat(24) });
     expect(swapped.status).toBe(403);
-    const elsewhere = await postPage(server.url, path(other), { ...hidden, ...buyerFields() });
+    const elsewhere = await postPage(server().url, path(other), { ...hidden, ...buyerFields() });
     expect(elsewhere.status).toBe(403);
     await expectNothingPaid(s);
     await expectNothingPaid(other);
@@ -274,7 +264,7 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
 
   it('a body that is not a form at all gets a page, not a crash', async () => {
     const s = await createSession();
-    const res = await fetch(`${server.url}${path(s)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a[=1' });
+    const res = await fetch(`${server().url}${path(s)}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a[=1' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await res.text()).toContain('could not be completed');

@@ -1,39 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../test/harness.js';
-import { buyerFields, fieldError, formMessage, getPage, hiddenFields, inputValue, postPage, sessionBody } from '../../test/browser/page-client.js';
-import { startPageServer, type PageServer } from '../../test/browser/server.js';
+import { buyerFields, createSession as createSessionVia, fieldError, formMessage, getPage, hiddenFields, inputValue, postPage, sessionBody, TWO_SHIPPING_OPTIONS } from '../../test/browser/page-client.js';
+import { usePageServer } from '../../test/browser/server.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const LANDING = 'https://shop.example';
 
 describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
-  let server: PageServer;
-  beforeAll(async () => {
-    server = await startPageServer(engine);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = usePageServer(engine);
 
-  async function createSession(extra: Record<string, unknown> = {}): Promise<Obj> {
-    const res = await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, extra));
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
+  const createSession = (extra: Record<string, unknown> = {}) => createSessionVia(server().api, LANDING, extra);
 
   const path = (s: Obj) => new URL(s.url as string).pathname;
 
   async function pay(s: Obj, overrides: Record<string, string> = {}) {
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     expect(page.status).toBe(200);
-    return postPage(server.url, path(s), { ...hiddenFields(page.html), ...buyerFields(overrides) });
+    return postPage(server().url, path(s), { ...hiddenFields(page.html), ...buyerFields(overrides) });
   }
 
   it("serves the session's url: merchant, items, amounts, totals, test mode, test cards, standard fields", async () => {
     const s = await createSession({ customer_email: 'buyer@example.com', phone_number_collection: true });
-    expect(s.url).toBe(`${server.url}/c/${s.id}`);
-    const page = await getPage(server.url, path(s));
+    expect(s.url).toBe(`${server().url}/c/${s.id}`);
+    const page = await getPage(server().url, path(s));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = page.html;
@@ -63,11 +53,11 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
   });
 
   it('formats zero-decimal currencies', async () => {
-    const res = await server.api.post<Obj>('/v1/checkout/sessions', {
+    const res = await server().api.post<Obj>('/v1/checkout/sessions', {
       line_items: [{ price_data: { currency: 'jpy', unit_amount: 1500, product_data: { name: 'Matcha' } }, quantity: 3 }],
       success_url: `${LANDING}/ok`,
     });
-    const page = await getPage(server.url, path(res.body));
+    const page = await getPage(server().url, path(res.body));
     expect(page.html).toContain('¥4,500');
     expect(page.html).not.toContain('¥45.00');
   });
@@ -78,7 +68,7 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(res.status).toBe(303);
     expect(res.location).toBe(`${LANDING}/success?session_id=${s.id}`);
 
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
     expect(session.status).toBe('complete');
     expect(session.payment_status).toBe('paid');
     expect(session.customer_details).toMatchObject({ email: 'jenny@example.com', name: 'Jenny Rosen', address: { country: 'US', postal_code: '94107' } });
@@ -87,17 +77,17 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(pi.status).toBe('succeeded');
     expect(pi.amount).toBe(3100);
     expect(pi.amount_received).toBe(3100);
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${pi.id}`)).body.data as Obj[];
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${pi.id}`)).body.data as Obj[];
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({ status: 'succeeded', amount: 3100, paid: true });
     expect(charges[0]!.payment_method_details.card).toMatchObject({ brand: 'visa', last4: '4242' });
-    const customer = (await server.api.get<Obj>(`/v1/customers/${session.customer}`)).body;
+    const customer = (await server().api.get<Obj>(`/v1/customers/${session.customer}`)).body;
     expect(customer.email).toBe('jenny@example.com');
-    const types = ((await server.api.get<Obj>(`/v1/events?payment_intent=${pi.id}&limit=100`)).body.data as Obj[]).map((e) => e.type as string);
+    const types = ((await server().api.get<Obj>(`/v1/events?payment_intent=${pi.id}&limit=100`)).body.data as Obj[]).map((e) => e.type as string);
     expect(types).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded', 'charge.succeeded']));
 
     // The page of a completed session says so and offers no form.
-    const after = await getPage(server.url, path(s));
+    const after = await getPage(server().url, path(s));
     expect(after.status).toBe(200);
     expect(after.html).toContain('Payment complete');
     expect(after.html).not.toContain('<form');
@@ -111,14 +101,14 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(declined.html).toContain('<form id="checkout-form"');
     expect(inputValue(declined.html, 'name')).toBe('Jenny Rosen'); // what was typed is kept…
     expect(inputValue(declined.html, 'card-number')).toBe(''); // …except the card number
-    let session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
+    let session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
     expect(session.status).toBe('open');
 
-    const retry = await postPage(server.url, path(s), { ...hiddenFields(declined.html), ...buyerFields() });
+    const retry = await postPage(server().url, path(s), { ...hiddenFields(declined.html), ...buyerFields() });
     expect(retry.status).toBe(303);
-    session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
+    session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
     expect(session.status).toBe('complete');
-    const charges = (await server.api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent}`)).body.data as Obj[];
+    const charges = (await server().api.get<Obj>(`/v1/charges?payment_intent=${session.payment_intent}`)).body.data as Obj[];
     expect(charges.map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
   });
 
@@ -127,7 +117,7 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     const declined = await pay(s, { payment_method: 'pm_card_insufficient_funds', 'card[number]': '' });
     expect(declined.status).toBe(402);
     expect(formMessage(declined.html)).toContain('insufficient funds');
-    const ok = await postPage(server.url, path(s), { ...hiddenFields(declined.html), ...buyerFields({ payment_method: 'pm_card_visa', 'card[number]': '', 'card[cvc]': '' }) });
+    const ok = await postPage(server().url, path(s), { ...hiddenFields(declined.html), ...buyerFields({ payment_method: 'pm_card_visa', 'card[number]': '', 'card[cvc]': '' }) });
     expect(ok.status).toBe(303);
   });
 
@@ -138,24 +128,24 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(first.status).toBe(303);
     const auth = new URL(first.location!);
     expect(auth.pathname).toMatch(/^\/authenticate\//);
-    const answered = await postPage(server.url, auth.pathname, { result: 'complete' });
+    const answered = await postPage(server().url, auth.pathname, { result: 'complete' });
     expect(answered.status).toBe(303);
     const back = new URL(answered.location!);
     expect(back.pathname).toBe(`/c/${s.id}/return`);
-    const landed = await getPage(server.url, back.pathname + back.search);
+    const landed = await getPage(server().url, back.pathname + back.search);
     expect(landed.status).toBe(303);
     expect(landed.location).toBe(`${LANDING}/success?session_id=${s.id}`);
-    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
+    expect((await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
 
     // Failed.
     const f = await createSession();
     const second = await pay(f, { 'card[number]': '4000 0027 6000 3184' });
-    const failed = await postPage(server.url, new URL(second.location!).pathname, { result: 'fail' });
-    const shown = await getPage(server.url, new URL(failed.location!).pathname);
+    const failed = await postPage(server().url, new URL(second.location!).pathname, { result: 'fail' });
+    const shown = await getPage(server().url, new URL(failed.location!).pathname);
     expect(shown.status).toBe(402);
     expect(formMessage(shown.html)).toContain('authentication failed');
     expect(inputValue(shown.html, 'email')).toBe('jenny@example.com'); // what the buyer gave is kept
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${f.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${f.id}?expand[]=payment_intent`)).body;
     expect(session.status).toBe('open');
     expect(session.payment_intent.status).toBe('requires_payment_method');
     expect(session.payment_intent.last_payment_error.code).toBe('payment_intent_authentication_failure');
@@ -165,24 +155,14 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     const s = await createSession({
       mode: 'order',
       shipping_address_collection: { allowed_countries: ['US', 'CA'] },
-      shipping_options: [
-        { shipping_rate_data: { display_name: 'Standard', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } } },
-        {
-          shipping_rate_data: {
-            display_name: 'Express',
-            type: 'fixed_amount',
-            fixed_amount: { amount: 1500, currency: 'usd' },
-            delivery_estimate: { minimum: { unit: 'business_day', value: 1 }, maximum: { unit: 'business_day', value: 2 } },
-          },
-        },
-      ],
+      shipping_options: TWO_SHIPPING_OPTIONS,
     });
-    const page = await getPage(server.url, path(s));
+    const page = await getPage(server().url, path(s));
     expect(page.html).toContain('<dd class="total" id="total-amount">$36.00</dd>');
     expect(page.html).toContain('data-total="$46.00"');
     expect(page.html).toContain('1–2 business days');
     const express = (s.shipping_options as Obj[])[1]!.shipping_rate as string;
-    const res = await postPage(server.url, path(s), {
+    const res = await postPage(server().url, path(s), {
       ...hiddenFields(page.html),
       ...buyerFields({
         shipping_rate: express,
@@ -194,7 +174,7 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
       }),
     });
     expect(res.status).toBe(303);
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}?expand[]=payment_intent`)).body;
     expect(session.amount_total).toBe(4600);
     expect(session.total_details.amount_shipping).toBe(1500);
     expect(session.shipping_cost.shipping_rate).toBe(express);
@@ -202,116 +182,117 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(session.payment_intent.amount_received).toBe(4600);
     expect(session.shipping_details).toMatchObject({ name: 'Jenny Rosen', address: { country: 'CA', city: 'Montréal' } });
     expect(session.customer_details.address).toMatchObject({ country: 'CA', line1: '1 Rue Sainte-Catherine' });
-    const orders = (await server.api.get<Obj>('/v1/orders?limit=100')).body.data as Obj[];
+    const orders = (await server().api.get<Obj>('/v1/orders?limit=100')).body.data as Obj[];
     const order = orders.find((o) => o.checkout_session === s.id);
     expect(order).toMatchObject({ amount_total: 4600, amount_shipping: 1500, payment_status: 'paid' });
   });
 
   it('an expired session shows a clear page, never a form — also before the expiry job has run', async () => {
     const s = await createSession();
-    expect((await server.api.post(`/v1/checkout/sessions/${s.id}/expire`)).status).toBe(200);
-    const page = await getPage(server.url, path(s));
+    expect((await server().api.post(`/v1/checkout/sessions/${s.id}/expire`)).status).toBe(200);
+    const page = await getPage(server().url, path(s));
     expect(page.status).toBe(410);
     expect(page.html).toContain('This checkout has expired');
     expect(page.html).not.toContain('<form');
     expect(page.html).toContain(`href="${LANDING}/cart"`);
 
     const due = await createSession();
-    server.clock.advance(25 * 3600); // past expires_at; jobs are off in this server
-    const late = await getPage(server.url, path(due));
+    server().clock.advance(25 * 3600); // past expires_at; jobs are off in this server
+    const late = await getPage(server().url, path(due));
     expect(late.status).toBe(410);
     expect(late.html).not.toContain('<form');
-    server.clock.advance(-25 * 3600);
+    server().clock.advance(-25 * 3600);
   });
 
   it('unknown sessions and embedded sessions have no hosted page', async () => {
-    expect((await getPage(server.url, '/c/cs_doesnotexist')).status).toBe(404);
-    expect((await getPage(server.url, '/c/not-an-id')).status).toBe(404);
-    const embedded = (await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }))).body;
-    expect((await getPage(server.url, `/c/${embedded.id}`)).status).toBe(404);
+    expect((await getPage(server().url, '/c/cs_doesnotexist')).status).toBe(404);
+    expect((await getPage(server().url, '/c/not-an-id')).status).toBe(404);
+    const embedded = (await server().api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }))).body;
+    expect((await getPage(server().url, `/c/${embedded.id}`)).status).toBe(404);
   });
 
   it('embedded: the form in the iframe page, paid there; the page tells the parent', async () => {
-    const res = await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }));
+    const res = await server().api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }));
     const s = res.body;
     expect(s.client_secret).toMatch(/^cs_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/);
-    const query = new URLSearchParams({ client_secret: s.client_secret, key: server.merchant.keys.pk_test, parent_origin: LANDING });
-    const page = await getPage(server.url, `/c/${s.id}/embedded?${query}`);
+    const query = new URLSearchParams({ client_secret: s.client_secret, key: server().merchant.keys.pk_test, parent_origin: LANDING });
+    const page = await getPage(server().url, `/c/${s.id}/embedded?${query}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain(`data-parent-origin="${LANDING}"`);
     expect(page.html).toContain(`action="/c/${s.id}/embedded"`);
     const hidden = hiddenFields(page.html);
     expect(hidden.client_secret).toBe(s.client_secret);
 
-    const declined = await postPage(server.url, `/c/${s.id}/embedded`, { ...hidden, ...buyerFields({ 'card[number]': '4000000000000002' }) });
+    const declined = await postPage(server().url, `/c/${s.id}/embedded`, { ...hidden, ...buyerFields({ 'card[number]': '4000000000000002' }) });
     expect(declined.status).toBe(402);
     expect(declined.html).toContain('data-checkout-event="{&quot;type&quot;:&quot;checkout.declined&quot;');
 
-    const paid = await postPage(server.url, `/c/${s.id}/embedded`, { ...hiddenFields(declined.html), ...buyerFields() });
+    const paid = await postPage(server().url, `/c/${s.id}/embedded`, { ...hiddenFields(declined.html), ...buyerFields() });
     expect(paid.status).toBe(200);
     expect(paid.html).toContain('Payment complete');
     expect(paid.html).toContain('checkout.complete');
-    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
+    expect((await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
   });
 
   it('embedded 3-D Secure: the authentication runs inside the frame and comes back to the embedded page', async () => {
-    const s = (await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }))).body;
-    const query = new URLSearchParams({ client_secret: s.client_secret, key: server.merchant.keys.pk_test, parent_origin: LANDING });
-    const page = await getPage(server.url, `/c/${s.id}/embedded?${query}`);
-    const first = await postPage(server.url, `/c/${s.id}/embedded`, { ...hiddenFields(page.html), ...buyerFields({ payment_method: 'pm_card_3ds_required', 'card[number]': '' }) });
+    const s = (await server().api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined }))).body;
+    const query = new URLSearchParams({ client_secret: s.client_secret, key: server().merchant.keys.pk_test, parent_origin: LANDING });
+    const page = await getPage(server().url, `/c/${s.id}/embedded?${query}`);
+    const first = await postPage(server().url, `/c/${s.id}/embedded`, { ...hiddenFields(page.html), ...buyerFields({ payment_method: 'pm_card_3ds_required', 'card[number]': '' }) });
     expect(first.status).toBe(303);
     const auth = new URL(first.location!);
     expect(auth.pathname).toMatch(/^\/authenticate\//);
-    const answered = await postPage(server.url, auth.pathname, { result: 'complete' });
+    const answered = await postPage(server().url, auth.pathname, { result: 'complete' });
     const back = new URL(answered.location!);
     expect(back.pathname).toBe(`/c/${s.id}/embedded/return`);
     expect(back.searchParams.get('parent_origin')).toBe(LANDING);
-    const done = await getPage(server.url, back.pathname + back.search);
+    const done = await getPage(server().url, back.pathname + back.search);
     expect(done.status).toBe(200);
     expect(done.html).toContain('Payment complete');
     expect(done.html).toContain('checkout.complete');
     expect(done.headers.get('content-security-policy')).toContain(`frame-ancestors ${LANDING}`);
-    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
+    expect((await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('complete');
     // Without the credentials the return route shows nothing.
-    expect((await getPage(server.url, `/c/${s.id}/embedded/return?parent_origin=${encodeURIComponent(LANDING)}`)).status).toBe(404);
+    expect((await getPage(server().url, `/c/${s.id}/embedded/return?parent_origin=${encodeURIComponent(LANDING)}`)).status).toBe(404);
   });
 
   it("checkout links open the hosted page of the session they mint; the confirmation shows the link's message", async () => {
     const items = [{ price_data: { currency: 'eur', unit_amount: 2500, product_data: { name: 'Workshop ticket' } }, quantity: 1 }];
     const redirecting = (
-      await server.api.post<Obj>('/v1/checkout_links', {
+      await server().api.post<Obj>('/v1/checkout_links', {
         title: 'Workshop',
         line_items: items,
         after_completion: { type: 'redirect', redirect: { url: `${LANDING}/thanks?cs={CHECKOUT_SESSION_ID}` } },
       })
     ).body;
-    const visit = await getPage(server.url, new URL(redirecting.url as string).pathname);
+    const visit = await getPage(server().url, new URL(redirecting.url as string).pathname);
     expect(visit.status).toBe(303);
-    const sessionPath = new URL(visit.location!, server.url).pathname;
+    const sessionPath = new URL(visit.location!, server().url).pathname;
     expect(sessionPath).toMatch(/^\/c\/cs_[A-Za-z0-9]+$/);
-    const page = await getPage(server.url, sessionPath);
+    const page = await getPage(server().url, sessionPath);
     expect(page.html).toContain('Workshop ticket');
     expect(page.html).toContain('€25.00');
-    const paid = await postPage(server.url, sessionPath, { ...hiddenFields(page.html), ...buyerFields() });
+    const paid = await postPage(server().url, sessionPath, { ...hiddenFields(page.html), ...buyerFields() });
     expect(paid.status).toBe(303);
     const id = sessionPath.split('/')[2]!;
     expect(paid.location).toBe(`${LANDING}/thanks?cs=${id}`);
-    const session = (await server.api.get<Obj>(`/v1/checkout/sessions/${id}`)).body;
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${id}`)).body;
     expect(session).toMatchObject({ status: 'complete', checkout_link: redirecting.id });
 
     const confirming = (
-      await server.api.post<Obj>('/v1/checkout_links', {
+      await server().api.post<Obj>('/v1/checkout_links', {
         title: 'Workshop',
         line_items: items,
         after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'See you on <b>Monday</b>!' } },
       })
     ).body;
-    const second = await getPage(server.url, new URL(confirming.url as string).pathname);
-    const secondPath = new URL(second.location!, server.url).pathname;
-    const form = await getPage(server.url, secondPath);
-    const done = await postPage(server.url, secondPath, { ...hiddenFields(form.html), ...buyerFields() });
+    const second = await getPage(server().url, new URL(confirming.url as string).pathname);
+    const secondPath = new URL(second.location!, server().url).pathname;
+    const form = await getPage(server().url, secondPath);
+    const done = await postPage(server().url, secondPath, { ...hiddenFields(form.html), ...buyerFields() });
     expect(done.status).toBe(303);
-    const confirmation = await getPage(server.url, `${secondPath}/complete`);
+    expect(done.location).toBe(`${server().url}${secondPath}/complete`);
+    const confirmation = await getPage(server().url, `${secondPath}/complete`);
     expect(confirmation.status).toBe(200);
     expect(confirmation.html).toContain('Payment complete');
     expect(confirmation.html).toContain('<p class="message" id="confirmation-message">See you on &lt;b&gt;Monday&lt;/b&gt;!</p>');
@@ -320,26 +301,26 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
 
   it('the confirmation route of a session still open sends the buyer to its payment page', async () => {
     const s = await createSession();
-    const res = await getPage(server.url, `/c/${s.id}/complete`);
+    const res = await getPage(server().url, `/c/${s.id}/complete`);
     expect(res.status).toBe(303);
     expect(res.location).toBe(`/c/${s.id}`);
   });
 
   it('serves the page assets and the embedding script', async () => {
-    const page = await getPage(server.url, '/c/cs_doesnotexist');
+    const page = await getPage(server().url, '/c/cs_doesnotexist');
     const css = /href="(\/checkout\/assets\/checkout\.css\?v=[0-9a-f]+)"/.exec(page.html)![1]!;
     const js = /src="(\/checkout\/assets\/checkout\.js\?v=[0-9a-f]+)"/.exec(page.html)![1]!;
-    const cssRes = await fetch(server.url + css);
+    const cssRes = await fetch(server().url + css);
     expect(cssRes.status).toBe(200);
     expect(cssRes.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(cssRes.headers.get('cache-control')).toContain('immutable');
-    const jsRes = await fetch(server.url + js);
+    const jsRes = await fetch(server().url + js);
     expect(jsRes.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const embed = await fetch(`${server.url}/v1/checkout.js`);
+    const embed = await fetch(`${server().url}/v1/checkout.js`);
     expect(embed.status).toBe(200);
     expect(await embed.text()).toContain('RailyardCheckout');
-    expect((await fetch(`${server.url}/checkout/assets/../../package.json`)).status).toBe(404);
-    expect((await fetch(`${server.url}/checkout/assets/nope.js`)).status).toBe(404);
+    expect((await fetch(`${server().url}/checkout/assets/../../package.json`)).status).toBe(404);
+    expect((await fetch(`${server().url}/checkout/assets/nope.js`)).status).toBe(404);
   });
 
   it('a field error names the field and keeps the page payable', async () => {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES } from '../../test/harness.js';
-import { buyerFields, getPage, hiddenFields, postPage, sessionBody } from '../../test/browser/page-client.js';
-import { startPageServer, type PageServer } from '../../test/browser/server.js';
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../test/harness.js';
+import { buyerFields, createSession as createSessionVia, getPage, hiddenFields, postPage, sessionBody } from '../../test/browser/page-client.js';
+import { usePageServer } from '../../test/browser/server.js';
 import type { Db } from '../db/store.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,24 +24,14 @@ async function everythingStored(db: Db, engine: string): Promise<string> {
 }
 
 describe.each(ENGINES)('hosted checkout pages, security (%s)', (engine) => {
-  let server: PageServer;
-  beforeAll(async () => {
-    server = await startPageServer(engine);
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = usePageServer(engine);
 
-  async function createSession(extra: Record<string, unknown> = {}, key = server.merchant.keys.sk_test): Promise<Obj> {
-    const res = await client(server, key).post<Obj>('/v1/checkout/sessions', sessionBody(LANDING, extra));
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
+  const createSession = (extra: Record<string, unknown> = {}) => createSessionVia(server().api, LANDING, extra);
   const embeddedBody = { ui_mode: 'embedded', success_url: undefined, cancel_url: undefined };
 
   it('hosted pages: strict CSP, no framing, no referrer, no caching', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, `/c/${s.id}`);
+    const page = await getPage(server().url, `/c/${s.id}`);
     const csp = page.headers.get('content-security-policy')!;
     expect(csp.split('; ')).toEqual([
       "default-src 'none'",
@@ -60,15 +50,15 @@ describe.each(ENGINES)('hosted checkout pages, security (%s)', (engine) => {
     // Nothing from elsewhere, nothing inline.
     expect(page.html).not.toMatch(/<script>|<style|\sstyle="|\son[a-z]+="|https?:\/\/(?!shop\.example)[^"]*\.(js|css)/);
     // The expired, complete and not-found pages carry the same policy.
-    const missing = await getPage(server.url, '/c/cs_missing');
+    const missing = await getPage(server().url, '/c/cs_missing');
     expect(missing.headers.get('x-frame-options')).toBe('DENY');
     expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   it('embedded pages may be framed by the merchant origin only', async () => {
     const s = await createSession(embeddedBody);
-    const q = new URLSearchParams({ client_secret: s.client_secret, key: server.merchant.keys.pk_test, parent_origin: 'https://merchant.example' });
-    const page = await getPage(server.url, `/c/${s.id}/embedded?${q}`);
+    const q = new URLSearchParams({ client_secret: s.client_secret, key: server().merchant.keys.pk_test, parent_origin: 'https://merchant.example' });
+    const page = await getPage(server().url, `/c/${s.id}/embedded?${q}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain('frame-ancestors https://merchant.example');
     expect(page.headers.get('x-frame-options')).toBeNull();
@@ -77,16 +67,16 @@ describe.each(ENGINES)('hosted checkout pages, security (%s)', (engine) => {
   it("embedded pages need the session's client secret and a publishable key of its merchant and mode", async () => {
     const s = await createSession(embeddedBody);
     const hosted = await createSession();
-    const base = { client_secret: s.client_secret as string, key: server.merchant.keys.pk_test, parent_origin: 'https://merchant.example' };
-    const open = (id: string, over: Record<string, string>) => getPage(server.url, `/c/${id}/embedded?${new URLSearchParams({ ...base, ...over })}`);
+    const base = { client_secret: s.client_secret as string, key: server().merchant.keys.pk_test, parent_origin: 'https://merchant.example' };
+    const open = (id: string, over: Record<string, string>) => getPage(server().url, `/c/${id}/embedded?${new URLSearchParams({ ...base, ...over })}`);
 
     expect((await open(s.id, {})).status).toBe(200);
     const refused: Record<string, string>[] = [
       { client_secret: `${s.id}_secret_wrong` },
       { client_secret: '' },
-      { key: server.other.keys.pk_test },
-      { key: server.merchant.keys.pk_live },
-      { key: server.merchant.keys.sk_test },
+      { key: server().other.keys.pk_test },
+      { key: server().merchant.keys.pk_live },
+      { key: server().merchant.keys.sk_test },
       { key: 'pk_test_doesnotexist' },
     ];
     for (const over of refused) {
@@ -96,7 +86,7 @@ describe.each(ENGINES)('hosted checkout pages, security (%s)', (engine) => {
     }
     // A hosted session has no embedded page; an embedded one no hosted page.
     expect((await open(hosted.id, {})).status).toBe(404);
-    expect((await getPage(server.url, `/c/${s.id}`)).status).toBe(404);
+    expect((await getPage(server().url, `/c/${s.id}`)).status).toBe(404);
     // A parent origin that is not an origin: refused, and not framable.
     for (const parent of ['javascript:alert(1)', 'https://merchant.example/path', 'null', '']) {
       const res = await open(s.id, { parent_origin: parent });
@@ -105,64 +95,58 @@ describe.each(ENGINES)('hosted checkout pages, security (%s)', (engine) => {
     }
     // Posting with a wrong secret pays nothing.
     const page = await open(s.id, {});
-    const post = await postPage(server.url, `/c/${s.id}/embedded`, { ...hiddenFields(page.html), ...buyerFields(), client_secret: `${s.id}_secret_x` });
+    const post = await postPage(server().url, `/c/${s.id}/embedded`, { ...hiddenFields(page.html), ...buyerFields(), client_secret: `${s.id}_secret_x` });
     expect(post.status).toBe(404);
-    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('open');
+    expect((await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('open');
   });
 
   it('a form posted from another website is refused (Origin check), nothing charged', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, `/c/${s.id}`);
+    const page = await getPage(server().url, `/c/${s.id}`);
     const fields = { ...hiddenFields(page.html), ...buyerFields() };
-    const res = await postPage(server.url, `/c/${s.id}`, fields, { origin: 'https://evil.example' });
+    const res = await postPage(server().url, `/c/${s.id}`, fields, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);
     expect(res.html).toContain('sent from another website');
-    expect((await server.api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('open');
-    const same = await postPage(server.url, `/c/${s.id}`, fields, { origin: server.url });
+    expect((await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body.status).toBe('open');
+    const same = await postPage(server().url, `/c/${s.id}`, fields, { origin: server().url });
     expect(same.status).toBe(303);
   });
 
   it("the page shows nothing of the merchant's secrets or of other sessions", async () => {
     const s = await createSession({ metadata: { internal_note: 'margin-is-42-percent' }, client_reference_id: 'crm-ref-9f8e', payment_intent_data: { description: 'internal-desc-77' } });
     const other = await createSession({ line_items: [{ price_data: { currency: 'usd', unit_amount: 999, product_data: { name: 'Other buyer item' } }, quantity: 1 }] });
-    const pi = (await server.api.get<Obj>(`/v1/payment_intents/${s.payment_intent}`)).body;
-    const html = (await getPage(server.url, `/c/${s.id}`)).html;
-    for (const secret of ['margin-is-42-percent', 'crm-ref-9f8e', 'internal-desc-77', pi.client_secret, 'sk_test_', 'sk_live_', 'pk_test_', other.id, 'Other buyer item', server.merchant.id]) {
+    const pi = (await server().api.get<Obj>(`/v1/payment_intents/${s.payment_intent}`)).body;
+    const html = (await getPage(server().url, `/c/${s.id}`)).html;
+    for (const secret of ['margin-is-42-percent', 'crm-ref-9f8e', 'internal-desc-77', pi.client_secret, 'sk_test_', 'sk_live_', 'pk_test_', other.id, 'Other buyer item', server().merchant.id]) {
       expect(html).not.toContain(secret);
     }
   });
 
   it('card numbers are never stored or logged', async () => {
     const s = await createSession();
-    const page = await getPage(server.url, `/c/${s.id}`);
-    const declined = await postPage(server.url, `/c/${s.id}`, { ...hiddenFields(page.html), ...buyerFields({ 'card[number]': '4000 0000 0000 9995', 'card[cvc]': '987' }) });
+    const page = await getPage(server().url, `/c/${s.id}`);
+    const declined = await postPage(server().url, `/c/${s.id}`, { ...hiddenFields(page.html), ...buyerFields({ 'card[number]': '4000 0000 0000 9995', 'card[cvc]': '987' }) });
     expect(declined.status).toBe(402);
-    const paid = await postPage(server.url, `/c/${s.id}`, { ...hiddenFields(declined.html), ...buyerFields({ 'card[number]': '5555555555554444', 'card[cvc]': '987' }) });
+    const paid = await postPage(server().url, `/c/${s.id}`, { ...hiddenFields(declined.html), ...buyerFields({ 'card[number]': '5555555555554444', 'card[cvc]': '987' }) });
     expect(paid.status).toBe(303);
-    const stored = await everythingStored(server.store.db, engine);
+    const stored = await everythingStored(server().store.db, engine);
     expect(stored).toContain('4444'); // last4 is kept…
     for (const n of ['5555555555554444', '5555 5555 5555 4444', '4000000000009995', '4000 0000 0000 9995']) {
       expect(stored).not.toContain(n); // …the number never
-      expect(server.logs.text()).not.toContain(n);
+      expect(server().logs.text()).not.toContain(n);
     }
-    expect(server.logs.text()).not.toContain('"987"');
-    expect(server.logs.lines.length).toBeGreaterThan(0);
+    expect(server().logs.text()).not.toContain('"987"');
+    expect(server().logs.lines.length).toBeGreaterThan(0);
   });
 });
 
 describe.each(ENGINES)('hosted checkout pages, attempt limits (%s)', (engine) => {
-  let server: PageServer;
-  beforeAll(async () => {
-    server = await startPageServer(engine, { env: { RATE_LIMITS: 'on' } });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = usePageServer(engine, { env: { RATE_LIMITS: 'on' } });
 
   it('too many posts for one session in a minute get a 429 page (card testing)', async () => {
-    const s = (await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING))).body;
+    const s = (await server().api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING))).body;
     const statuses: number[] = [];
-    for (let i = 0; i < 22; i++) statuses.push((await postPage(server.url, `/c/${s.id}`, buyerFields())).status);
+    for (let i = 0; i < 22; i++) statuses.push((await postPage(server().url, `/c/${s.id}`, buyerFields())).status);
     expect(statuses.slice(0, 20).every((x) => x === 403)).toBe(true); // no token: refused, but counted
     expect(statuses.slice(20)).toEqual([429, 429]);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +21,7 @@ export interface Store {
 
 const PG_RETRYABLE = new Set(['40001', '40P01']);
 const PG_MAX_ATTEMPTS = 8;
+const PG_STATEMENT_CACHE = 500;
 
 // int8 and numeric come back as JS numbers: every integer we store (unix seconds, minor units) is below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -146,6 +148,7 @@ function cachePreparedStatements(database: Database.Database): void {
 function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined); // an idle client's error surfaces on its next use
+  pool.on('connect', (client) => usePreparedStatements(client));
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',
@@ -174,4 +177,26 @@ function openPostgres(url: string, poolSize: number): Store {
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown };
   return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/**
+ * Runs parameterized queries as named prepared statements, so each connection parses and plans a query text once
+ * and afterwards only binds and executes it. Names are derived from the SQL text; node-pg remembers per connection
+ * which ones it has prepared.
+ */
+function usePreparedStatements(client: pg.PoolClient): void {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
+      let name = names.get(text);
+      if (!name) {
+        if (names.size >= PG_STATEMENT_CACHE) return query(text, values);
+        name = `ry_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+        names.set(text, name);
+      }
+      return query({ name, text, values });
+    }
+    return query(text, values, ...rest);
+  };
 }

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../harness.js';
 import { launchBrowser, screenshot, type BrowserHandle } from './browser.js';
-import { sessionBody } from './page-client.js';
+import { sessionBody, TWO_SHIPPING_OPTIONS } from './page-client.js';
 import { startLanding, startPageServer, type Landing, type PageServer } from './server.js';
 import { startShop } from './shop.js';
 
@@ -206,17 +206,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     const s = await createSession({
       mode: 'order',
       shipping_address_collection: { allowed_countries: ['US', 'CA'] },
-      shipping_options: [
-        { shipping_rate_data: { display_name: 'Standard', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } } },
-        {
-          shipping_rate_data: {
-            display_name: 'Express',
-            type: 'fixed_amount',
-            fixed_amount: { amount: 1500, currency: 'usd' },
-            delivery_estimate: { minimum: { unit: 'business_day', value: 1 }, maximum: { unit: 'business_day', value: 2 } },
-          },
-        },
-      ],
+      shipping_options: TWO_SHIPPING_OPTIONS,
     });
     const page = await browser.newPage();
     await page.goto(s.url);
@@ -300,6 +290,32 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     expect(session.shipping_details.address).toMatchObject({ line1: '10 Downing St', country: 'GB' });
     expect(session.customer_details.address).toMatchObject({ line1: '10 Downing St', country: 'GB' }); // billing = shipping
     expect((await chargesOf(session.payment_intent.id)).map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
+    await page.close();
+  });
+
+  it("a checkout link opens a fresh session's page and ends on its hosted confirmation", async () => {
+    const link = (
+      await server.api.post<Obj>('/v1/checkout_links', {
+        title: 'Cupping class',
+        line_items: [{ price_data: { currency: 'jpy', unit_amount: 3500, product_data: { name: 'Cupping class' } }, quantity: 2 }],
+        after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'See you on Saturday at 10.' } },
+      })
+    ).body;
+    const page = await browser.newPage();
+    await page.goto(link.url);
+    expect(page.url()).toMatch(new RegExp(`^${server.url}/c/cs_[A-Za-z0-9]+$`));
+    expect(await page.locator('#total-amount').innerText()).toBe('¥7,000');
+    await fillBuyer(page);
+    await fillBilling(page);
+    await page.getByLabel('pm_card_visa').check();
+    await pay(page);
+    await page.waitForURL(/\/complete$/);
+    expect(await page.locator('h1').innerText()).toBe('Payment complete');
+    expect(await page.locator('#confirmation-message').innerText()).toBe('See you on Saturday at 10.');
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const session = await sessionWithIntent(id);
+    expect(session).toMatchObject({ status: 'complete', payment_status: 'paid', checkout_link: link.id, amount_total: 7000, currency: 'jpy' });
+    expect(session.payment_intent).toMatchObject({ status: 'succeeded', amount: 7000 });
     await page.close();
   });
 

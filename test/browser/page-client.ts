@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import type { client } from '../harness.js';
+
 /**
  * Drives the checkout pages over plain HTTP (no browser): read a rendered form's hidden fields, post it as a
  * browser would (application/x-www-form-urlencoded, redirects not followed), and create sessions through the API.
@@ -86,4 +89,26 @@ export function sessionBody(landing: string, extra: Record<string, unknown> = {}
     cancel_url: `${landing}/cart`,
     ...extra,
   };
+}
+
+/** Two shipping options in USD: Standard ($5, preselected) and Express ($15, 1–2 business days). */
+export const TWO_SHIPPING_OPTIONS = [
+  { shipping_rate_data: { display_name: 'Standard', type: 'fixed_amount', fixed_amount: { amount: 500, currency: 'usd' } } },
+  {
+    shipping_rate_data: {
+      display_name: 'Express',
+      type: 'fixed_amount',
+      fixed_amount: { amount: 1500, currency: 'usd' },
+      delivery_estimate: { minimum: { unit: 'business_day', value: 1 }, maximum: { unit: 'business_day', value: 2 } },
+    },
+  },
+];
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Creates a session through the API (sessionBody plus `extra`); any error fails the test. */
+export async function createSession(api: ReturnType<typeof client>, landing: string, extra: Record<string, unknown> = {}): Promise<Obj> {
+  const res = await api.post<Obj>('/v1/checkout/sessions', sessionBody(landing, extra));
+  expect(res.status, res.text).toBe(200);
+  return res.body;
 }

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -107,5 +108,23 @@ export async function startLanding(): Promise<Landing> {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * A page server for one describe block: started before its tests, closed after. Returns an accessor (the server
+ * exists only once the tests run).
+ */
+export function usePageServer(engine: Engine, options: { env?: Record<string, string> } = {}): () => PageServer {
+  let server: PageServer | undefined;
+  beforeAll(async () => {
+    server = await startPageServer(engine, options);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('The page server has not started.');
+    return server;
   };
 }

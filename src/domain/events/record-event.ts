@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { modeValue } from '../../db/objects.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
-import { subscribedEndpoints } from '../webhooks/endpoint.js';
+import { countSubscribedEndpoints } from '../webhooks/endpoint.js';
 
 export interface EventObject {
   id: string;
@@ -30,7 +30,7 @@ export async function recordEvent(
   const { actor } = ctx;
   // Counted in the event's transaction so the event reads true at once; the webhook worker fixes the number when
   // it fans the event out (an endpoint may have changed in between).
-  const pendingWebhooks = (await subscribedEndpoints(ctx.db, actor.scope, type)).length;
+  const pendingWebhooks = await countSubscribedEndpoints(ctx.db, actor.scope, type, Date.now());
   const event: EventObject = {
     id: newId('evt'),
     object: 'event',

@@ -6,6 +6,7 @@ import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { secretBox } from './secrets-key.js';
 import { maskSecret, MAX_ENDPOINTS_PER_MODE, newWebhookSecret, WEBHOOK_ENDPOINTS_TABLE, type WebhookEndpoint } from './endpoint.js';
+import { forgetSubscriptions } from './endpoint.js';
 import { ensureTargetAllowed } from './target.js';
 
 export interface CreateWebhookEndpointInput {
@@ -50,6 +51,7 @@ export async function createWebhookEndpoint(ctx: OpContext, input: CreateWebhook
     status: 'enabled',
     url: input.url,
   };
+  forgetSubscriptions(ctx.actor.scope);
   await ctx.db
     .insertInto(WEBHOOK_ENDPOINTS_TABLE)
     .values({

@@ -2,6 +2,7 @@ import { modeValue } from '../../db/objects.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { WEBHOOK_ENDPOINTS_TABLE } from './endpoint.js';
+import { forgetSubscriptions } from './endpoint.js';
 import { settlePendingWebhooks } from './pending-webhooks.js';
 import { retrieveWebhookEndpoint } from './retrieve-webhook-endpoint.js';
 
@@ -32,6 +33,7 @@ export async function deleteWebhookEndpoint(ctx: OpContext, id: string): Promise
       .where('endpoint_id', '=', id)
       .execute();
   }
+  forgetSubscriptions(ctx.actor.scope);
   await ctx.db
     .deleteFrom(WEBHOOK_ENDPOINTS_TABLE)
     .where('merchant_id', '=', scope.merchantId)

@@ -78,3 +78,36 @@ export async function subscribedEndpoints(db: Db, scope: Scope, type: string): P
     .execute()) as { data: string }[];
   return rows.map((r) => JSON.parse(r.data) as WebhookEndpoint).filter((e) => subscribesTo(e.enabled_events, type));
 }
+
+const SUBSCRIPTIONS_CACHE_TTL_MS = 2_000;
+const subscriptionsCache = new Map<string, { events: string[][]; until: number }>();
+const scopeKey = (scope: Scope) => `${scope.merchantId}|${modeValue(scope)}`;
+
+/** Drops this process's cached subscriptions of a scope (after an endpoint is created, changed or deleted). */
+export function forgetSubscriptions(scope: Scope): void {
+  subscriptionsCache.delete(scopeKey(scope));
+}
+
+/**
+ * How many enabled endpoints of the scope subscribe to `type` — the `pending_webhooks` an event starts with. The
+ * enabled endpoints' subscriptions are cached per scope for 2 s so that writes do not pay a query for it; this
+ * process forgets them at once when it changes an endpoint, other nodes within 2 s. The webhook worker recounts
+ * when it fans an event out, so a stale start value is corrected within moments.
+ */
+export async function countSubscribedEndpoints(db: Db, scope: Scope, type: string, nowMs: number): Promise<number> {
+  const key = scopeKey(scope);
+  let entry = subscriptionsCache.get(key);
+  if (!entry || entry.until < nowMs) {
+    const rows = (await db
+      .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
+      .select('data')
+      .where('merchant_id', '=', scope.merchantId)
+      .where('livemode', '=', modeValue(scope))
+      .where('status', '=', 'enabled')
+      .execute()) as { data: string }[];
+    entry = { events: rows.map((r) => (JSON.parse(r.data) as WebhookEndpoint).enabled_events), until: nowMs + SUBSCRIPTIONS_CACHE_TTL_MS };
+    if (subscriptionsCache.size > 10_000) subscriptionsCache.clear();
+    subscriptionsCache.set(key, entry);
+  }
+  return entry.events.filter((events) => subscribesTo(events, type)).length;
+}

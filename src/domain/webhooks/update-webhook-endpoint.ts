@@ -3,6 +3,7 @@ import { mergeMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { WEBHOOK_ENDPOINTS_TABLE, type EndpointStatus, type WebhookEndpoint } from './endpoint.js';
+import { forgetSubscriptions } from './endpoint.js';
 import { retrieveWebhookEndpoint } from './retrieve-webhook-endpoint.js';
 import { ensureTargetAllowed } from './target.js';
 
@@ -30,6 +31,7 @@ export async function updateWebhookEndpoint(ctx: OpContext, id: string, input: U
     description: input.description === undefined ? current.description : input.description === '' ? null : input.description,
     metadata: mergeMetadata(current.metadata, input.metadata),
   };
+  forgetSubscriptions(ctx.actor.scope);
   await updateObject(ctx.db, WEBHOOK_ENDPOINTS_TABLE, ctx.actor.scope, next, { status: next.status });
   await recordEvent(ctx, 'webhook_endpoint.updated', next);
   return next;
