@@ -68,7 +68,7 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   // Parameters are validated by the endpoint wrapper (its errors name `param`); Fastify only carries the schemas
   // for the OpenAPI document, and responses are already-rendered JSON text.
-  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
   app.setSerializerCompiler(() => (data) => (typeof data === 'string' ? data : JSON.stringify(data)));
   registerBodyParsers(app);
 

@@ -4,7 +4,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4242),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
-  PUBLIC_URL: z.string().url().optional(),
+  PUBLIC_URL: z.url().optional(),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   IDEMPOTENCY_KEY: z.enum(['required', 'optional']).default('required'),
   RAILYARD_CLOCK: z.enum(['system']).default('system'),

@@ -24,8 +24,8 @@ const PG_MAX_ATTEMPTS = 8;
 const PG_STATEMENT_CACHE = 500;
 
 // int8 and numeric come back as JS numbers: every integer we store (unix seconds, minor units) is below 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export function describeDatabaseUrl(url: string): { engine: Engine; target: string } {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { engine: 'postgres', target: url };

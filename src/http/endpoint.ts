@@ -26,8 +26,11 @@ export interface Call<P, Q, B> {
 }
 
 /** A handler's answer that is committed and stored like a success (a decline records a failed charge). */
-export class CommittedError {
-  constructor(readonly error: AppError) {}
+export class CommittedError extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+    this.name = 'CommittedError';
+  }
 }
 
 export interface Endpoint<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {

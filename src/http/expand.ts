@@ -7,8 +7,8 @@ export type Expander = (id: string) => Promise<unknown>;
  * Replaces id fields with the objects they name, for the fields the endpoint documents. On lists the fields are
  * spelled `data.<field>`. Unknown fields are a 400 naming `expand`.
  */
-export async function applyExpand<T extends Record<string, unknown>>(
-  objects: T[],
+export async function applyExpand(
+  objects: Record<string, unknown>[],
   requested: string[] | undefined,
   expanders: Record<string, Expander>,
   options: { list?: boolean } = {},

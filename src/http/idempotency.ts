@@ -57,7 +57,7 @@ function stringifyLeaves(v: unknown): unknown {
   if (v !== null && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringifyLeaves(x)]));
   }
-  return v === null ? '' : String(v);
+  return v === null || v === undefined ? '' : String(v as string | number | boolean | bigint | symbol);
 }
 
 interface Row {

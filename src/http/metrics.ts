@@ -121,7 +121,7 @@ export function createMetrics(deps: Deps): Metrics {
         .where('livemode', '=', 1)
         .executeTakeFirst()) as { oldest: number | null } | undefined;
       const oldest = row?.oldest;
-      return oldest === null || oldest === undefined ? 0 : Math.max(0, now - Number(oldest));
+      return oldest === null || oldest === undefined ? 0 : Math.max(0, now - oldest);
     },
   );
   return metrics;

@@ -9,12 +9,12 @@ export type Metadata = Record<string, string>;
 export function mergeMetadata(existing: Metadata, patch: Metadata | '' | undefined): Metadata {
   if (patch === undefined) return existing;
   if (patch === '') return {};
-  const out: Metadata = { ...existing };
+  const merged = new Map(Object.entries(existing));
   for (const [k, v] of Object.entries(patch)) {
-    if (v === '') delete out[k];
-    else out[k] = v;
+    if (v === '') merged.delete(k);
+    else merged.set(k, v);
   }
-  return out;
+  return Object.fromEntries(merged);
 }
 
 /** Metadata given at creation: keys with empty values are simply not stored. */

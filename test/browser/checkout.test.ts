@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../harness.js';
 import { launchBrowser, screenshot, type BrowserHandle } from './browser.js';
-import { sessionBody, TWO_SHIPPING_OPTIONS } from './page-client.js';
+import { createSession as createSessionVia, TWO_SHIPPING_OPTIONS } from './page-client.js';
 import { startLanding, startPageServer, type Landing, type PageServer } from './server.js';
 import { startShop } from './shop.js';
 
@@ -31,11 +31,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     await server?.close();
   });
 
-  async function createSession(extra: Record<string, unknown> = {}): Promise<Obj> {
-    const res = await server.api.post<Obj>('/v1/checkout/sessions', sessionBody(landing.url, extra));
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
+  const createSession = (extra: Record<string, unknown> = {}) => createSessionVia(server.api, landing.url, extra);
 
   async function sessionWithIntent(id: string): Promise<Obj> {
     return (await server.api.get<Obj>(`/v1/checkout/sessions/${id}?expand[]=payment_intent`)).body;

@@ -5,7 +5,7 @@ import type { Db } from '../store.js';
  * An object table: every resource row is keyed by (merchant_id, livemode, id), carries `created` (unix seconds)
  * and the object's JSON body in `data`; resource-specific columns exist only for filters and constraints.
  */
-export function objectTable(db: Db, name: string): CreateTableBuilder<string, never> {
+export function objectTable(db: Db, name: string): CreateTableBuilder<string> {
   return db.schema
     .createTable(name)
     .addColumn('merchant_id', 'text', (c) => c.notNull())

@@ -46,7 +46,7 @@ export async function findChallenge(db: Db, token: string): Promise<Challenge | 
     .where('token_hash', '=', sha256Hex(token))
     .executeTakeFirst()) as { merchant_id: string; livemode: number; intent_type: ChallengeIntentType; intent_id: string } | undefined;
   if (!row) return undefined;
-  return { merchantId: row.merchant_id, livemode: Number(row.livemode) === 1, intentType: row.intent_type, intentId: row.intent_id };
+  return { merchantId: row.merchant_id, livemode: row.livemode === 1, intentType: row.intent_type, intentId: row.intent_id };
 }
 
 /** True when `url` (an intent's next_action URL) is this token's page. */

@@ -55,7 +55,7 @@ export async function loadPaymentMethod(
   return {
     paymentMethod: JSON.parse(row.data) as PaymentMethod,
     token: row.processor_token,
-    detached: Number(row.detached) === 1,
+    detached: row.detached === 1,
     isTestId: false,
   };
 }

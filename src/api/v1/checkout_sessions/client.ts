@@ -99,7 +99,7 @@ export const confirmClientSessionEndpoint = defineEndpoint({
     const { client_secret: secret, ...input } = body;
     await authorizedRow(ctx, params.id, secret);
     const result = await completeCheckoutSession(ctx, params.id, input);
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the endpoint layer commits and stores this answer
+    // The endpoint layer commits and stores this answer.
     if (result.outcome === 'declined') throw new CommittedError(result.error);
     return presentClientView(result.row, result.outcome === 'requires_action' ? result.nextAction : null);
   },
