@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The browser suite: the checkout pages driven in headless chromium (playwright-core with the system's chromium,
- * see test/browser/browser.ts). Run with `npm run test:browser`; `npm test` leaves it out.
+ * see test/browser/browser.ts). `npm test` runs it after the API suite (scripts/test.mjs); `npm run test:browser` runs it alone.
  */
 export default defineConfig({
   test: {
@@ -13,6 +13,7 @@ export default defineConfig({
     // One browser at a time: the suite is about correctness, not speed.
     maxWorkers: 1,
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest-browser.json' },
   },
 });

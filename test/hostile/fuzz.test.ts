@@ -66,7 +66,7 @@ describe.each(ENGINES)('hostile input fuzzer (%s)', (engine) => {
     const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
     const stats = { sent: 0, byStatus: new Map<number, number>(), targets: new Set<string>(), verified: 0, hashed: 0, cleanBatches: 0, batches: 0 };
     let counts = await rowCounts(server.store, tables);
-    let batchNo = 0;
+    let batchNo = 0; const T = { send: 0, snap: 0 };
 
     const describeRequest = (req: FuzzRequest, res: FuzzResponse | undefined) =>
       `${req.kind === 'raw' ? JSON.stringify((req.raw ?? '').slice(0, 300)) : `${req.method} ${req.path.slice(0, 300)}`} ` +
@@ -74,7 +74,7 @@ describe.each(ENGINES)('hostile input fuzzer (%s)', (engine) => {
 
     await fc.assert(
       fc.asyncProperty(fc.array(requestArb(ctx), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-        const hashThis = batchNo++ % HASH_EVERY === 0;
+        const hashThis = batchNo++ % HASH_EVERY === 0; let t0 = performance.now();
         const before = hashThis ? await contentHash(server.store, tables) : undefined;
         const answers = await Promise.all(
           batch.map((req) =>
@@ -84,7 +84,7 @@ describe.each(ENGINES)('hostile input fuzzer (%s)', (engine) => {
             ),
           ),
         );
-        stats.batches++;
+        T.send += performance.now() - t0; t0 = performance.now(); stats.batches++;
         let clean = true;
         for (const { req, res, error } of answers) {
           stats.sent++;
@@ -105,11 +105,12 @@ describe.each(ENGINES)('hostile input fuzzer (%s)', (engine) => {
             expect(await contentHash(server.store, tables), 'rows changed by a batch that was refused entirely').toBe(before);
           }
         }
-        counts = after;
+        counts = after; T.snap += performance.now() - t0;
       }),
       { numRuns: Math.ceil(total / BATCH), ...(seed !== undefined ? { seed } : {}), endOnFailure: false },
     );
 
+    console.log(T);
     // The server is still up and still serves normal work.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const again = await client(server, server.merchant.keys.sk_test).post('/v1/customers', { name: 'after the storm' });
