@@ -11,6 +11,7 @@ import { keyFromAuthorization } from './http/auth.js';
 import { headerValues } from './http/headers.js';
 import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
 import { registerEndpoint } from './http/endpoint.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { registerMetrics } from './http/metrics.js';
 import { rateHeaders, rateLimitError } from './http/rate-limit.js';
 import { createRuntime, type Runtime } from './http/runtime.js';
@@ -27,7 +28,8 @@ export interface App {
 export async function buildApp(deps: Deps): Promise<App> {
   const runtime = createRuntime(deps);
   const app = Fastify({
-    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    // The request log's `req` shows the URL with secrets (a client_secret, a pasted key) redacted.
+    loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => `req_${randomBase62(16)}`,
     requestIdHeader: false,
@@ -37,7 +39,8 @@ export async function buildApp(deps: Deps): Promise<App> {
       ignoreTrailingSlash: true,
       maxParamLength: 300,
     },
-    return503OnClosing: true,
+    // Shutting down: answered by the onRequest hook below, with the error envelope.
+    return503OnClosing: false,
     // Requests the router cannot take apart (a bad percent-escape, an over-long path segment) still get the envelope.
     frameworkErrors: (err, request, genericReply) => {
       const reply = genericReply as unknown as FastifyReply;
@@ -57,9 +60,11 @@ export async function buildApp(deps: Deps): Promise<App> {
           ? 'The request headers are too large.'
           : 'The HTTP request is malformed (for example a control character in a header).');
         const body = JSON.stringify(errorBody(e));
+        // A response to HEAD carries no body (a client would read it as garbage after the headers).
+        const head = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
         socket.write(
           `HTTP/1.1 ${e.status} Bad Request\r\nRequest-Id: req_${randomBase62(16)}\r\nX-API-Version: ${CURRENT_API_VERSION}\r\n` +
-            `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+            `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
         );
       }
       socket.destroy(err);
@@ -92,9 +97,21 @@ export async function buildApp(deps: Deps): Promise<App> {
     transformObject: jsonSchemaTransformObject,
   });
 
+  // Once shutdown has begun, a request that still arrives (on an open keep-alive connection) is refused: 503 with
+  // `Connection: close`, so the client retries on a fresh connection — to another node, or after the restart.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('Request-Id', request.id);
     reply.header('X-API-Version', CURRENT_API_VERSION);
+    if (closing) {
+      reply.header('Connection', 'close');
+      throw new AppError('service_unavailable', 'The server is shutting down. Retry the request.', { headers: { 'Retry-After': '1' } });
+    }
     const auth = request.routeOptions.config.auth ?? 'none';
     if (auth === 'none') return;
     await authenticate(runtime, request, reply, auth);
@@ -102,7 +119,8 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) {
+    // A refusal while shutting down is expected, not a failure worth a stack trace.
+    if (appError.status >= 500 && appError.code !== 'service_unavailable') {
       request.log.error({ err, request_id: request.id }, 'request failed');
     }
     if (!reply.hasHeader('X-API-Version')) reply.header('X-API-Version', request.actor?.apiVersion ?? CURRENT_API_VERSION);

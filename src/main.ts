@@ -16,15 +16,26 @@ program
   .action(async () => {
     const config = loadConfig();
     const server = await startServer(config);
+    const { logger } = server.deps;
+    let stopping = false;
+    // The first SIGTERM/SIGINT shuts down gracefully (server.close); a second one exits at once.
     const stop = (signal: string) => {
-      server.deps.logger.info({ signal }, 'shutting down');
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
       server.close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
       );
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
 
 program

@@ -8,11 +8,13 @@ import { countMerchants, createMerchant } from './domain/merchants/create-mercha
 import { createScheduler, type Scheduler } from './jobs/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/** The server's logger (JSON lines on stdout unless a destination is given, as tests do to read them). */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  const options = {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.card.number', '*.card.cvc'], remove: true },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export interface Server {
@@ -22,7 +24,8 @@ export interface Server {
   url: string;
   /** The time-driven jobs (webhook delivery, retention…); undefined when JOBS=off. */
   scheduler: Scheduler | undefined;
-  close(): Promise<void>;
+  /** Graceful shutdown (see shutdown below); idempotent. */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** Opens the database, migrates it, builds the app and listens. On an empty database a first merchant is made. */
@@ -60,13 +63,37 @@ export async function startServer(
     deps,
     url,
     scheduler,
-    close() {
-      closing ??= (async () => {
-        await scheduler?.stop();
-        await app.app.close();
-        await store.close();
-      })();
+    close(options = {}) {
+      closing ??= shutdown(app, store, scheduler, logger, options.graceMs ?? SHUTDOWN_GRACE_MS);
       return closing;
     },
   };
+}
+
+/** How long in-flight requests and deliveries get to finish on shutdown before their connections are cut. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Graceful shutdown: stop accepting connections (new ones are refused; a request arriving on an open keep-alive
+ * connection gets 503 with `Connection: close`), let the requests in flight finish, stop the jobs (deliveries in
+ * flight finish and are recorded), then close the database pool. After `graceMs` the remaining connections are cut:
+ * their transactions have either committed or roll back, so the database stays consistent either way.
+ */
+async function shutdown(app: App, store: Store, scheduler: Scheduler | undefined, logger: Logger, graceMs: number): Promise<void> {
+  const started = Date.now();
+  const force = setTimeout(() => {
+    logger.warn({ grace_ms: graceMs }, 'shutdown grace period over: closing the remaining connections');
+    app.app.server.closeAllConnections();
+  }, graceMs);
+  force.unref();
+  try {
+    const http = app.app.close().then(() => logger.info('http server closed: no connection left'));
+    const jobs = (scheduler?.stop(graceMs) ?? Promise.resolve()).then(() => logger.info('jobs stopped'));
+    const results = await Promise.allSettled([http, jobs]);
+    for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason as unknown }, 'shutdown step failed');
+  } finally {
+    clearTimeout(force);
+    await store.close();
+    logger.info({ duration_ms: Date.now() - started }, 'database closed: shutdown complete');
+  }
 }

@@ -13,7 +13,7 @@
  * bench/results/crash-<engine>.md. Exit status 0 only when every check passes on every engine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,7 +48,12 @@ async function runEngine(engine: Engine): Promise<boolean> {
   const env = { DATABASE_URL: database.url, RAILYARD_SECRETS_KEY: randomBytes(32).toString('hex') };
   const receiver = new WebhookReceiver();
   await receiver.start();
-  const node = new RailyardProcess({ name: 'railyard', port: await freePort(), env, logFile: join(work, 'server.log') });
+  const node = new RailyardProcess({
+    name: 'railyard',
+    port: await freePort(),
+    env,
+    logFile: join(work, 'server.log'),
+  });
   const problems: string[] = [];
   const watchdog = setTimeout(() => {
     process.stdout.write(`FAIL: the ${engine} run exceeded ${ENGINE_BUDGET_MS / 1000} s; logs in ${work}\n`);
@@ -57,18 +62,22 @@ async function runEngine(engine: Engine): Promise<boolean> {
   try {
     const a = createMerchantWithCli('Crash shop', env);
     const b = createMerchantWithCli('Crash expiry', env);
-    const shop: MerchantRef = { name: 'shop', id: a.id, sk: a.keys.sk_test, pk: a.keys.pk_test };
-    const expiry: MerchantRef = { name: 'expiry', id: b.id, sk: b.keys.sk_test, pk: b.keys.pk_test };
+    const shop: MerchantRef = { name: 'shop', id: a.id, sk: a.keys.sk_test, pk: a.keys.pk_test, hooks: [] };
+    const expiry: MerchantRef = { name: 'expiry', id: b.id, sk: b.keys.sk_test, pk: b.keys.pk_test, hooks: [] };
     await node.start();
 
     const journal = new Journal({ pickBase: () => node.url, giveUpMs: 60_000, logFile: join(work, 'journal.jsonl') });
     const model = new Model();
-    const setUpShop = await Workload.setUp(journal, model, shop, receiver.urlFor(shop.name));
-    const setUpExpiry = await Workload.setUp(journal, model, expiry, receiver.urlFor(expiry.name));
-    receiver.setSecret(shop.name, setUpShop.secret);
-    receiver.setSecret(expiry.name, setUpExpiry.secret);
+    const setUpShop = await Workload.setUp(journal, model, shop, [{ name: 'shop', url: receiver.urlFor('shop') }]);
+    const setUpExpiry = await Workload.setUp(journal, model, expiry, [
+      { name: 'expiry', url: receiver.urlFor('expiry') },
+    ]);
+    for (const [name, secret] of [...setUpShop.secrets, ...setUpExpiry.secrets]) receiver.setSecret(name, secret);
     const shopLoad = new Workload(journal, model, shop, { price: setUpShop.price, unitAmount: setUpShop.unitAmount });
-    const expiryLoad = new Workload(journal, model, expiry, { price: setUpExpiry.price, unitAmount: setUpExpiry.unitAmount });
+    const expiryLoad = new Workload(journal, model, expiry, {
+      price: setUpExpiry.price,
+      unitAmount: setUpExpiry.unitAmount,
+    });
 
     let stopping = false;
     const guard = async (f: () => Promise<void>) => {
@@ -114,7 +123,9 @@ async function runEngine(engine: Engine): Promise<boolean> {
       const t = Date.now();
       await node.start();
       restartMs.push(Date.now() - t);
-      process.stdout.write(`  kill ${k + 1}/${KILLS}: ${inFlightAtKill[k]} requests in flight, back in ${restartMs[k]} ms\n`);
+      process.stdout.write(
+        `  kill ${k + 1}/${KILLS}: ${inFlightAtKill[k]} requests awaiting an answer, back in ${restartMs[k]} ms\n`,
+      );
     }
     await sleep(1_500);
     stopping = true;
@@ -125,18 +136,36 @@ async function runEngine(engine: Engine): Promise<boolean> {
     const store = openStore(database.url, { poolSize: 4 });
     try {
       const expiryWait = await waitUntil(() => autoExpiryDone(store, model), 60_000);
-      report.check('every session due for automatic expiry was expired by the job', expiryWait >= 0, expiryWait >= 0 ? `within ${(expiryWait / 1000).toFixed(1)} s after the load` : 'not within 60 s');
+      report.check(
+        'every session due for automatic expiry was expired by the job',
+        expiryWait >= 0,
+        expiryWait >= 0 ? `within ${(expiryWait / 1000).toFixed(1)} s after the load` : 'not within 60 s',
+      );
       const drainWait = await waitUntil(() => webhooksDrained(store, receiver, [shop, expiry]), 120_000);
-      report.check('the outbox drained: every event delivered to the live receiver', drainWait >= 0, drainWait >= 0 ? `within ${(drainWait / 1000).toFixed(1)} s after the load (a killed process's leases expire after 60 s)` : 'not within 120 s');
+      report.check(
+        'the outbox drained: every event delivered to the live receiver',
+        drainWait >= 0,
+        drainWait >= 0
+          ? `within ${(drainWait / 1000).toFixed(1)} s after the load (a killed process's leases expire after 60 s)`
+          : 'not within 120 s',
+      );
       report.figure('outbox drain after the load (s)', drainWait >= 0 ? (drainWait / 1000).toFixed(1) : 'not drained');
 
       const stats = journal.stats();
       await checkReplays(report, journal, () => node.url);
       await checkStorage(report, store, model, [shop, expiry], receiver, { exactlyOnceDelivery: false });
-      report.check('every flow got the answers it expected (no unexpected status after a replay)', problems.length === 0, problems.length ? problems.slice(0, 5).join('; ') : '');
+      report.check(
+        'every flow got the answers it expected (no unexpected status after a replay)',
+        problems.length === 0,
+        problems.length ? problems.slice(0, 5).join('; ') : '',
+      );
       report.check('no 5xx answer', stats.serverErrors5xx === 0, `${stats.serverErrors5xx} answers with status ≥ 500`);
       report.check(`killed at least 20 times`, node.starts - 1 >= 20, `${node.starts - 1} kills`);
-      report.check('the server never died on its own', node.unexpectedExits === 0, `${node.unexpectedExits} unexpected exits`);
+      report.check(
+        'the server never died on its own',
+        node.unexpectedExits === 0,
+        `${node.unexpectedExits} unexpected exits`,
+      );
 
       report.figure('engine', engine);
       report.figure('kills (SIGKILL)', KILLS);
@@ -146,10 +175,17 @@ async function runEngine(engine: Engine): Promise<boolean> {
       for (const [flow, n] of [...model.flows].sort()) report.figure(`flows: ${flow}`, n);
       report.figure('requests (journal entries, each with its own key)', stats.requests);
       report.figure('HTTP attempts', stats.httpAttempts);
-      report.figure('requests in flight at a kill (sum over kills)', inFlightAtKill.reduce((s, n) => s + n, 0));
-      report.figure('requests left unacknowledged by a kill', stats.unacknowledged);
-      report.figure('replays of unacknowledged requests (same key)', stats.replays);
-      report.figure('… of which answered from the stored response (committed before the kill)', stats.replayedAnswers);
+      report.figure(
+        'requests awaiting an answer at the moment of a kill (sum over kills)',
+        inFlightAtKill.reduce((s, n) => s + n, 0),
+      );
+      report.figure('requests whose answer a kill cut off (unacknowledged)', stats.unacknowledged);
+      report.figure('re-sends of those with their key until acknowledged (attempts)', stats.replays);
+      report.figure(
+        '… acknowledged by a stored replay (the request had committed before the kill)',
+        stats.replayedAnswers,
+      );
+      report.figure('connects refused while the server was down (retried)', stats.refused);
       report.figure('409 idempotency_key_in_use answers (retried)', stats.inUse409);
       report.figure('5xx answers', stats.serverErrors5xx);
       report.figure('engine run time (s)', ((Date.now() - started) / 1000).toFixed(1));
@@ -162,7 +198,10 @@ async function runEngine(engine: Engine): Promise<boolean> {
     clearTimeout(watchdog);
     await node.close();
     await receiver.close();
-    if (report.passed) await database.drop();
+    if (report.passed) {
+      await database.drop();
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 
   const file = writeResults(
@@ -177,7 +216,9 @@ async function runEngine(engine: Engine): Promise<boolean> {
     ].join('\n'),
     report,
   );
-  process.stdout.write(`${report.passed ? 'PASS' : 'FAIL'} crash test on ${engine} — ${file}${report.passed ? '' : `; logs in ${work}`}\n`);
+  process.stdout.write(
+    `${report.passed ? 'PASS' : 'FAIL'} crash test on ${engine} — ${file}${report.passed ? '' : `; logs in ${work}`}\n`,
+  );
   return report.passed;
 }
 

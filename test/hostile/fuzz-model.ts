@@ -48,7 +48,20 @@ type Tree = unknown;
 // ---------------------------------------------------------------------------------------------------------------
 // Junk values
 
-const CONTROL = fc.constantFrom('\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u2028', '\ufeff');
+const CONTROL = fc.constantFrom(
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  '\ufeff',
+);
 const WEIRD_TEXT = fc.constantFrom(
   '',
   ' ',
@@ -87,13 +100,33 @@ const junkString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: WEIRD_TEXT },
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
-  { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), CONTROL, fc.string({ maxLength: 8 })).map(([a, c, b]) => a + c + b) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.string({ maxLength: 8 }), CONTROL, fc.string({ maxLength: 8 }))
+      .map(([a, c, b]) => a + c + b),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 70_000 }).map((n) => 'é'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((n) => 'A'.repeat(n * 1000)) },
 );
 
 const junkNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(0, -0, -1, 1, 0.5, -0.000001, 2 ** 31, 2 ** 53, 2 ** 53 + 2, -(2 ** 63), 1e21, 1e308, Number.MAX_SAFE_INTEGER, 99_999_999_999_999),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1,
+    0.5,
+    -0.000001,
+    2 ** 31,
+    2 ** 53,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    1e21,
+    1e308,
+    Number.MAX_SAFE_INTEGER,
+    99_999_999_999_999,
+  ),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
@@ -111,9 +144,22 @@ const junkValue: fc.Arbitrary<Tree> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(true, false, null) },
   { weight: 2, arbitrary: fc.array(fc.oneof(junkString, junkNumber, fc.constant(null)), { maxLength: 4 }) },
   { weight: 1, arbitrary: fc.integer({ min: 90, max: 140 }).map((n) => Array.from({ length: n }, (_, i) => i)) },
-  { weight: 2, arbitrary: fc.dictionary(fc.oneof(junkString, fc.string({ maxLength: 10 })), fc.oneof(junkString, junkNumber), { maxKeys: 4 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 5, max: 60 }), fc.boolean()).map(([n, arrays]) => nested(n, 'deep', arrays)) },
-  { weight: 1, arbitrary: fc.integer({ min: 51, max: 80 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']))) },
+  {
+    weight: 2,
+    arbitrary: fc.dictionary(fc.oneof(junkString, fc.string({ maxLength: 10 })), fc.oneof(junkString, junkNumber), {
+      maxKeys: 4,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.integer({ min: 5, max: 60 }), fc.boolean()).map(([n, arrays]) => nested(n, 'deep', arrays)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 51, max: 80 })
+      .map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']))),
+  },
 );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,7 +176,8 @@ function allIds(ctx: FuzzContext): string[] {
 /** A plausible value for a string parameter, chosen by its name. */
 function plausibleString(ctx: FuzzContext, name: string): fc.Arbitrary<string> {
   const someId = fc.constantFrom(...allIds(ctx), ...ctx.foreignIds);
-  const pick = (values: string[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: someId });
+  const pick = (values: string[]) =>
+    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: someId });
   const idsFor: Record<string, string[]> = {
     customer: ['cus'],
     customer_id: ['cus'],
@@ -147,32 +194,72 @@ function plausibleString(ctx: FuzzContext, name: string): fc.Arbitrary<string> {
   };
   const prefixes = idsFor[name];
   if (prefixes) {
-    const extra = name === 'payment_method' ? ['pm_card_visa', 'pm_card_declined', 'pm_card_3ds_required', 'pm_card_insufficient_funds'] : [];
+    const extra =
+      name === 'payment_method'
+        ? ['pm_card_visa', 'pm_card_declined', 'pm_card_3ds_required', 'pm_card_insufficient_funds']
+        : [];
     const own = idsWithPrefix(ctx, ...prefixes);
     return pick([...own, ...extra, `${prefixes[0]!}_doesnotexist000000`, ...ctx.foreignIds.slice(0, 2)]);
   }
   if (/currency/.test(name)) return pick(['usd', 'eur', 'jpy', 'USD', 'gbp', 'xxx', 'us']);
-  if (/url$/.test(name)) return pick(['https://shop.example/ok', 'http://127.0.0.1:9/hook', 'javascript:alert(1)', 'ftp://x.example', 'https://', 'not a url']);
+  if (/url$/.test(name))
+    return pick([
+      'https://shop.example/ok',
+      'http://127.0.0.1:9/hook',
+      'javascript:alert(1)',
+      'ftp://x.example',
+      'https://',
+      'not a url',
+    ]);
   if (/email/.test(name)) return pick(['buyer@example.com', 'not-an-email', 'a@b', '']);
   if (name === 'client_secret') return pick([...ctx.clientSecrets, 'cs_x_secret_y']);
-  if (name === 'number') return pick(['4242424242424242', '4000000000000002', '4000000000009995', '4242 4242 4242 4242', '1234567890123456', '42']);
+  if (name === 'number')
+    return pick([
+      '4242424242424242',
+      '4000000000000002',
+      '4000000000009995',
+      '4242 4242 4242 4242',
+      '1234567890123456',
+      '42',
+    ]);
   if (name === 'cvc') return pick(['123', '12', 'abcd']);
   if (name === 'mode') return pick(['payment', 'order', 'subscription', 'setup']);
   if (name === 'ui_mode') return pick(['hosted', 'embedded', 'custom', 'popup']);
   if (name === 'capture_method') return pick(['automatic', 'manual', 'automatic_async', 'later']);
-  if (name === 'type') return pick(['card', 'secret', 'publishable', 'fixed_amount', 'customer.created', 'one_time', 'recurring']);
+  if (name === 'type')
+    return pick(['card', 'secret', 'publishable', 'fixed_amount', 'customer.created', 'one_time', 'recurring']);
   if (name === 'status') return pick(['open', 'complete', 'expired', 'enabled', 'disabled', 'canceled']);
-  if (name === 'expand') return pick(['customer', 'product', 'default_price', 'payment_intent', 'line_items', 'data.customer', 'data.product', 'a.b.c.d.e', 'secret']);
+  if (name === 'expand')
+    return pick([
+      'customer',
+      'product',
+      'default_price',
+      'payment_intent',
+      'line_items',
+      'data.customer',
+      'data.product',
+      'a.b.c.d.e',
+      'secret',
+    ]);
   if (name === 'country') return pick(['US', 'fr', 'USA', '']);
   if (name === 'interval') return pick(['day', 'month', 'year', 'fortnight']);
   if (name === 'unit') return pick(['day', 'business_day', 'hour', 'week', 'month', 'year']);
   if (name === 'tax_behavior') return pick(['inclusive', 'exclusive', 'unspecified', 'sometimes']);
-  if (name === 'reason' || name === 'cancellation_reason') return pick(['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned', '']);
+  if (name === 'reason' || name === 'cancellation_reason')
+    return pick(['requested_by_customer', 'duplicate', 'fraudulent', 'abandoned', '']);
   if (name === 'usage' || name === 'setup_future_usage') return pick(['on_session', 'off_session', '']);
   if (name === 'locale') return pick(['auto', 'en', 'fr', 'xx']);
   if (name === 'api_version') return pick(['2026-03-09', '2020-01-01']);
-  return fc.oneof({ weight: 3, arbitrary: fc.constantFrom('Classic tee', 'A description', 'x', '12', 'true') }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) });
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('Classic tee', 'A description', 'x', '12', 'true') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  );
 }
+
+const cleanNumber: fc.Arbitrary<number> = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 5_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(1, 2, 12, 2031, 3600) },
+);
 
 const plausibleNumber: fc.Arbitrary<number> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 100_000 }) },
@@ -185,10 +272,15 @@ const plausibleNumber: fc.Arbitrary<number> = fc.oneof(
 
 type Def = { type: string } & Record<string, unknown>;
 const defOf = (s: unknown): Def | undefined => (s as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+const isOptional = (s: unknown): boolean => {
+  const def = defOf(s);
+  return def?.type === 'optional' || def?.type === 'default' || (def?.type === 'pipe' && isOptional(def.out));
+};
 
 /**
  * An arbitrary of parameter trees shaped by a zod schema: objects get a random subset of their keys (plus, rarely,
- * an unknown one), unions pick a branch, and any node may be replaced by junk (probability `junk` in 1/20ths).
+ * an unknown one), unions pick a branch, and any node may be replaced by junk (probability `junk` in 1/20ths; with 0,
+ * required keys are always present and values are only plausible ones).
  */
 function treeArb(ctx: FuzzContext, schema: unknown, name: string, depth: number, junk: number): fc.Arbitrary<Tree> {
   const shaped = shapedArb(ctx, schema, name, depth, junk);
@@ -203,17 +295,32 @@ function shapedArb(ctx: FuzzContext, schema: unknown, name: string, depth: numbe
     case 'object': {
       const shape = def.shape as Record<string, unknown>;
       const keys = Object.keys(shape);
-      const model = Object.fromEntries(keys.map((k) => [k, treeArb(ctx, shape[k], k, depth + 1, junk)]));
-      const known = keys.length ? fc.record(model, { requiredKeys: [] }) : fc.constant({});
+      const required = keys.filter((k) => !isOptional(shape[k]));
+      const optional = keys.filter((k) => isOptional(shape[k]));
+      const field = (k: string) => treeArb(ctx, shape[k], k, depth + 1, junk);
+      // Required keys are nearly always there and a few optional ones join them: trees that pass validation often
+      // enough to reach the handlers, and fail it in every way the rest of the time.
+      const known = fc
+        .tuple(
+          fc.record(Object.fromEntries(required.map((k) => [k, field(k)])), {
+            requiredKeys: junk === 0 ? required : [],
+          }),
+          fc
+            .subarray(optional, { maxLength: Math.min(optional.length, junk === 0 ? 2 : 4) })
+            .chain((picked) => fc.record(Object.fromEntries(picked.map((k) => [k, field(k)])))),
+        )
+        .map(([a, b]) => ({ ...a, ...b }) as Tree);
       return fc.oneof(
         { weight: 12, arbitrary: known },
         {
           weight: 1,
-          arbitrary: fc.tuple(known, fc.oneof(junkString, fc.constantFrom('__proto__', 'constructor', 'unknown_param')), junkValue).map(([obj, k, v]) => {
-            const out = { ...(obj as object) } as Record<string, Tree>;
-            Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
-            return out;
-          }),
+          arbitrary: fc
+            .tuple(known, fc.oneof(junkString, fc.constantFrom('__proto__', 'constructor', 'unknown_param')), junkValue)
+            .map(([obj, k, v]) => {
+              const out = { ...(obj as object) } as Record<string, Tree>;
+              Object.defineProperty(out, k, { value: v, enumerable: true, configurable: true, writable: true });
+              return out;
+            }),
         },
       );
     }
@@ -236,20 +343,32 @@ function shapedArb(ctx: FuzzContext, schema: unknown, name: string, depth: numbe
     case 'array':
       return fc.oneof(
         { weight: 8, arbitrary: fc.array(treeArb(ctx, def.element, name, depth + 1, junk), { maxLength: 3 }) },
-        { weight: 1, arbitrary: fc.array(shapedArb(ctx, def.element, name, depth + 1, 0), { minLength: 99, maxLength: 102 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(shapedArb(ctx, def.element, name, depth + 1, 0), { minLength: 99, maxLength: 102 }),
+        },
       );
     case 'record':
       return fc.dictionary(
-        fc.oneof({ weight: 4, arbitrary: fc.constantFrom('order_id', 'note', 'k') }, { weight: 1, arbitrary: junkString }),
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('order_id', 'note', 'k') },
+          { weight: 1, arbitrary: junkString },
+        ),
         treeArb(ctx, def.valueType, name, depth + 1, junk),
         { maxKeys: 3 },
       );
-    case 'string':
-      return plausibleString(ctx, name);
+    case 'string': {
+      // A string checked by a pattern (an integer spelling, a date…) gets values matching it too.
+      const patterns = ((def.checks as unknown[] | undefined) ?? [])
+        .map((c) => defOf(c)?.pattern)
+        .filter((p): p is RegExp => p instanceof RegExp && !/A-Za-z0-9_/.test(p.source));
+      const plausible = plausibleString(ctx, name);
+      return patterns.length ? fc.oneof(plausible, fc.stringMatching(patterns[0]!)) : plausible;
+    }
     case 'number':
     case 'int':
     case 'bigint':
-      return plausibleNumber;
+      return junk === 0 ? cleanNumber : plausibleNumber;
     case 'boolean':
       return fc.boolean();
     case 'enum':
@@ -259,7 +378,7 @@ function shapedArb(ctx: FuzzContext, schema: unknown, name: string, depth: numbe
     case 'null':
       return fc.constant(null);
     case 'transform':
-      return fc.oneof(plausibleNumber, plausibleString(ctx, name));
+      return fc.oneof(junk === 0 ? cleanNumber : plausibleNumber, plausibleString(ctx, name));
     default:
       return fc.oneof(plausibleString(ctx, name), junkValue);
   }
@@ -270,12 +389,11 @@ function shapedArb(ctx: FuzzContext, schema: unknown, name: string, depth: numbe
 
 /** Percent-encoding that never throws (a lone surrogate becomes U+FFFD, as any client would send it). */
 export function pct(s: string): string {
-  let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return encodeURIComponent(Buffer.from(s, 'utf8').toString('utf8'));
   }
-  return out;
 }
 
 const enc = pct;
@@ -294,7 +412,7 @@ export function toForm(tree: Tree, brackets = false): string {
       if (entries.length === 0) pairs.push(`${enc(key)}=`);
       for (const [k, v] of entries) walk(v, key === '' ? k : `${key}[${k}]`);
     } else {
-      pairs.push(`${enc(key)}=${enc(String(value))}`);
+      pairs.push(`${enc(key)}=${enc(String(value as string | number | boolean))}`);
     }
   };
   if (tree !== null && typeof tree === 'object' && !Array.isArray(tree)) {
@@ -368,7 +486,15 @@ function authArb(ctx: FuzzContext): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     { weight: 30, arbitrary: fc.constant(basic(keys.secret)) },
     { weight: 6, arbitrary: fc.constant(`Bearer ${keys.secret}`) },
-    { weight: 4, arbitrary: fc.constantFrom(basic(keys.publishable), basic(keys.live), basic(keys.livePublishable), `Bearer ${keys.publishable}`) },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(
+        basic(keys.publishable),
+        basic(keys.live),
+        basic(keys.livePublishable),
+        `Bearer ${keys.publishable}`,
+      ),
+    },
     { weight: 2, arbitrary: fc.constantFrom(basic(keys.otherMerchant), basic(keys.revoked)) },
     { weight: 2, arbitrary: fc.constant(undefined) },
     {
@@ -384,7 +510,7 @@ function authArb(ctx: FuzzContext): fc.Arbitrary<string | undefined> {
           'Basic ====',
           'basic ' + Buffer.from(`${keys.secret}:`).toString('base64'),
           `Basic ${Buffer.from(`${keys.secret}:password`).toString('base64')}`,
-          `Basic ${Buffer.from(`${keys.secret}`).toString('base64')}`,
+          `Basic ${Buffer.from(keys.secret).toString('base64')}`,
           `Basic ${Buffer.from('sk_test_:').toString('base64')}`,
           `Bearer ${keys.secret}x`,
           `Bearer ${keys.secret.slice(0, -1)}`,
@@ -409,14 +535,27 @@ const idempotencyArb: fc.Arbitrary<string | undefined> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(undefined) },
   {
     weight: 3,
-    arbitrary: fc.constantFrom('', ' ', 'x'.repeat(256), 'x'.repeat(255), 'caf\u00e9', '\u00ff\u00fe', 'a\tb', 'fuzz-fixed-key', 'fuzz-fixed-key-2'),
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'x'.repeat(256),
+      'x'.repeat(255),
+      'caf\u00e9',
+      '\u00ff\u00fe',
+      'a\tb',
+      'fuzz-fixed-key',
+      'fuzz-fixed-key-2',
+    ),
   },
 );
 
 const apiVersionArb: fc.Arbitrary<string | undefined> = fc.oneof(
-  { weight: 12, arbitrary: fc.constant(undefined) },
-  { weight: 2, arbitrary: fc.constant('2026-03-09') },
-  { weight: 2, arbitrary: fc.constantFrom('', '2020-08-27', 'latest', '2026-03-09 ', '9999-99-99', 'x'.repeat(500), '\u00e9') },
+  { weight: 24, arbitrary: fc.constant(undefined) },
+  { weight: 3, arbitrary: fc.constant('2026-03-09') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('', '2020-08-27', 'latest', '2026-03-09 ', '9999-99-99', 'x'.repeat(500), '\u00e9'),
+  },
 );
 
 const contentTypeArb = (json: boolean): fc.Arbitrary<string | undefined> =>
@@ -478,19 +617,40 @@ function idArb(ctx: FuzzContext, path: string): fc.Arbitrary<string> {
 /** The query string for a request: from the endpoint's query schema, junk keys, or raw malformed text. */
 function queryArb(ctx: FuzzContext, e: AnyEndpoint | undefined): fc.Arbitrary<string> {
   const schema = e?.query as z.ZodType | undefined;
-  const fromSchema = schema ? treeArb(ctx, schema, '', 0, 3).map((t) => toForm(t, true)) : fc.constant('');
+  const fromSchema = schema
+    ? fc.oneof(treeArb(ctx, schema, '', 0, 0), treeArb(ctx, schema, '', 0, 3)).map((t) => toForm(t, true))
+    : fc.constant('');
   return fc.oneof(
     { weight: 6, arbitrary: fromSchema },
     { weight: 3, arbitrary: fc.constant('') },
     { weight: 1, arbitrary: RAW_FORMS },
-    { weight: 1, arbitrary: fc.dictionary(junkString.map((s) => s.slice(0, 50)), junkString.map((s) => s.slice(0, 200)), { maxKeys: 3 }).map((t) => toForm(t)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .dictionary(
+          junkString.map((s) => s.slice(0, 50)),
+          junkString.map((s) => s.slice(0, 200)),
+          { maxKeys: 3 },
+        )
+        .map((t) => toForm(t)),
+    },
   );
 }
 
 /** A body: a tree from the schema as JSON or a bracket form, or raw malformed text. */
-function bodyArb(ctx: FuzzContext, e: AnyEndpoint | undefined): fc.Arbitrary<{ body: string | undefined; json: boolean }> {
+function bodyArb(
+  ctx: FuzzContext,
+  e: AnyEndpoint | undefined,
+): fc.Arbitrary<{ body: string | undefined; json: boolean }> {
   const schema = e?.body as z.ZodType | undefined;
-  const tree = schema ? treeArb(ctx, schema, '', 0, 2) : junkValue;
+  // Half the trees are clean (only plausible values), the others carry junk at one node in ten or one in four.
+  const tree = schema
+    ? fc.oneof(
+        { weight: 2, arbitrary: treeArb(ctx, schema, '', 0, 0) },
+        { weight: 1, arbitrary: treeArb(ctx, schema, '', 0, 1) },
+        { weight: 1, arbitrary: treeArb(ctx, schema, '', 0, 5) },
+      )
+    : junkValue;
   return fc.oneof(
     { weight: 10, arbitrary: tree.map((t) => ({ body: toJson(t), json: true })) },
     { weight: 7, arbitrary: fc.tuple(tree, fc.boolean()).map(([t, b]) => ({ body: toForm(t, b), json: false })) },
@@ -500,7 +660,17 @@ function bodyArb(ctx: FuzzContext, e: AnyEndpoint | undefined): fc.Arbitrary<{ b
   );
 }
 
-const METHODS_ELSEWHERE = fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND');
+const METHODS_ELSEWHERE = fc.constantFrom(
+  'GET',
+  'POST',
+  'DELETE',
+  'PUT',
+  'PATCH',
+  'OPTIONS',
+  'HEAD',
+  'TRACE',
+  'PROPFIND',
+);
 
 interface Route {
   endpoint: AnyEndpoint;
@@ -538,7 +708,9 @@ function junkPathArb(ctx: FuzzContext): fc.Arbitrary<string> {
       '/v1/%2e%2e/%2e%2e/etc/passwd',
       `/v1/${'x/'.repeat(300)}`,
     ),
-    fc.tuple(fc.constantFrom(...ROUTES.map((r) => r.path)), junkString).map(([p, s]) => `${p.replace(':id', 'x')}/${pct(s.slice(0, 100))}`),
+    fc
+      .tuple(fc.constantFrom(...ROUTES.map((r) => r.path)), junkString)
+      .map(([p, s]) => `${p.replace(':id', 'x')}/${pct(s.slice(0, 100))}`),
     fc.constantFrom(...allIds(ctx)).map((id) => `/v1/${id}`),
   );
 }
@@ -564,7 +736,14 @@ function rawArb(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
       `DELETE /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nConnection: close\r\n\r\n`,
       `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}`,
     )
-    .map((raw) => ({ kind: 'raw' as const, method: raw.slice(0, raw.indexOf(' ')), path: '', headers: {}, raw, target: 'raw' }));
+    .map((raw) => ({
+      kind: 'raw' as const,
+      method: raw.slice(0, raw.indexOf(' ')),
+      path: '',
+      headers: {},
+      raw,
+      target: 'raw',
+    }));
 }
 
 /** One request aimed at a registered route (method and shape mostly right, everything else fuzzed). */
@@ -573,10 +752,16 @@ function routeRequestArb(ctx: FuzzContext, route: Route): fc.Arbitrary<FuzzReque
   const hasId = path.includes(':id');
   return fc
     .record({
-      method: fc.oneof({ weight: 12, arbitrary: fc.constant(endpoint.method as string) }, { weight: 1, arbitrary: METHODS_ELSEWHERE }),
+      method: fc.oneof(
+        { weight: 12, arbitrary: fc.constant(endpoint.method as string) },
+        { weight: 1, arbitrary: METHODS_ELSEWHERE },
+      ),
       id: hasId ? idArb(ctx, path) : fc.constant(''),
       rawId: fc.boolean(),
-      query: fc.oneof({ weight: endpoint.method === 'POST' ? 6 : 1, arbitrary: fc.constant('') }, { weight: 2, arbitrary: queryArb(ctx, endpoint) }),
+      query: fc.oneof(
+        { weight: endpoint.method === 'POST' ? 6 : 1, arbitrary: fc.constant('') },
+        { weight: 2, arbitrary: queryArb(ctx, endpoint) },
+      ),
       body: bodyArb(ctx, endpoint),
       auth: authArb(ctx),
       idem: idempotencyArb,
@@ -589,14 +774,20 @@ function routeRequestArb(ctx: FuzzContext, route: Route): fc.Arbitrary<FuzzReque
       if (r.auth !== undefined) headers.authorization = r.auth;
       if (r.version !== undefined) headers['x-api-version'] = r.version;
       let body: string | undefined;
-      const sendsBody = r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH' || (r.bodyOnGet === 0 && r.method !== 'HEAD');
+      const sendsBody =
+        r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH' || (r.bodyOnGet === 0 && r.method !== 'HEAD');
       if (sendsBody) {
         body = r.body.body;
         if (r.method === 'POST' && r.idem !== undefined) headers['idempotency-key'] = r.idem;
         const ct = r.contentType ?? undefined;
         if (body !== undefined) {
           // The generated content type follows the encoding most of the time, and lies the rest of the time.
-          headers['content-type'] = ct === 'application/json' || ct === 'application/x-www-form-urlencoded' ? (r.body.json ? 'application/json' : 'application/x-www-form-urlencoded') : (ct ?? '');
+          headers['content-type'] =
+            ct === 'application/json' || ct === 'application/x-www-form-urlencoded'
+              ? r.body.json
+                ? 'application/json'
+                : 'application/x-www-form-urlencoded'
+              : (ct ?? '');
           if (headers['content-type'] === '') delete headers['content-type'];
         }
       }
@@ -616,12 +807,19 @@ function routeRequestArb(ctx: FuzzContext, route: Route): fc.Arbitrary<FuzzReque
 export function requestArb(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
   const routed = fc.oneof(...ROUTES.map((route) => routeRequestArb(ctx, route)));
   const junk = fc
-    .record({ path: junkPathArb(ctx), method: METHODS_ELSEWHERE, auth: authArb(ctx), query: queryArb(ctx, undefined), body: bodyArb(ctx, undefined) })
+    .record({
+      path: junkPathArb(ctx),
+      method: METHODS_ELSEWHERE,
+      auth: authArb(ctx),
+      query: queryArb(ctx, undefined),
+      body: bodyArb(ctx, undefined),
+    })
     .map((r): FuzzRequest => {
       const headers: Record<string, string> = { 'idempotency-key': 'fuzz-junk-path' };
       if (r.auth !== undefined) headers.authorization = r.auth;
       const withBody = r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
-      if (withBody && r.body.body !== undefined) headers['content-type'] = r.body.json ? 'application/json' : 'application/x-www-form-urlencoded';
+      if (withBody && r.body.body !== undefined)
+        headers['content-type'] = r.body.json ? 'application/json' : 'application/x-www-form-urlencoded';
       return {
         kind: 'http',
         method: r.method,
@@ -631,5 +829,9 @@ export function requestArb(ctx: FuzzContext): fc.Arbitrary<FuzzRequest> {
         target: 'junk path',
       };
     });
-  return fc.oneof({ weight: 40, arbitrary: routed }, { weight: 3, arbitrary: junk }, { weight: 1, arbitrary: rawArb(ctx) });
+  return fc.oneof(
+    { weight: 40, arbitrary: routed },
+    { weight: 3, arbitrary: junk },
+    { weight: 1, arbitrary: rawArb(ctx) },
+  );
 }

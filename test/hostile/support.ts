@@ -28,7 +28,9 @@ export function send(baseUrl: string, agent: http.Agent, req: FuzzRequest): Prom
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -51,7 +53,13 @@ export function answerProblems(req: FuzzRequest, res: FuzzResponse): string[] {
     return [...problems, 'error body is not JSON'];
   }
   const top = parsed as { error?: Record<string, unknown> };
-  if (!top || typeof top !== 'object' || Object.keys(top).join() !== 'error' || !top.error || typeof top.error !== 'object') {
+  if (
+    !top ||
+    typeof top !== 'object' ||
+    Object.keys(top).join() !== 'error' ||
+    !top.error ||
+    typeof top.error !== 'object'
+  ) {
     return [...problems, 'body is not exactly {"error": {...}}'];
   }
   const err = top.error;
@@ -61,12 +69,15 @@ export function answerProblems(req: FuzzRequest, res: FuzzResponse): string[] {
   if (known.type !== err.type) problems.push(`type ${String(err.type)} for code ${code}`);
   if (known.status !== res.status) problems.push(`status ${res.status} for code ${code} (expected ${known.status})`);
   if (typeof err.message !== 'string' || err.message.length === 0) problems.push('message is not a non-empty string');
-  if (!('param' in err) || (err.param !== null && typeof err.param !== 'string')) problems.push('param is not a string or null');
-  if (err.doc_url !== `https://docs.leanrails.com/errors/${code === 'card_declined' ? 'decline-codes' : code}`) problems.push('bad doc_url');
+  if (!('param' in err) || (err.param !== null && typeof err.param !== 'string'))
+    problems.push('param is not a string or null');
+  if (err.doc_url !== `https://docs.leanrails.com/errors/${code === 'card_declined' ? 'decline-codes' : code}`)
+    problems.push('bad doc_url');
   const extra = Object.keys(err).filter((k) => !['type', 'code', 'message', 'param', 'doc_url'].includes(k));
   // A decline carries its decline_code and the PaymentIntent (decisions.md §4); every other error is the exact envelope.
   if (extra.length > 0 && code !== 'card_declined') problems.push(`extra envelope fields ${extra.join(',')}`);
-  if (/\bat .+\.(ts|js):\d+/.test(res.body) || /node_modules|\/src\//.test(res.body)) problems.push('stack trace or path in the body');
+  if (/\bat .+\.(ts|js):\d+/.test(res.body) || /node_modules|\/src\//.test(res.body))
+    problems.push('stack trace or path in the body');
   return problems;
 }
 
@@ -80,8 +91,14 @@ export function mayHaveWritten(req: FuzzRequest, res: FuzzResponse): boolean {
 export async function tableNames(store: Store): Promise<string[]> {
   const rows =
     store.engine === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(store.db)
-      : await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = 'public' order by tablename`.execute(store.db);
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(
+          store.db,
+        )
+      : await sql<{
+          name: string;
+        }>`select tablename as name from pg_tables where schemaname = 'public' order by tablename`.execute(store.db);
   return rows.rows.map((r) => r.name);
 }
 
@@ -110,7 +127,14 @@ export async function contentHash(store: Store, tables: string[]): Promise<strin
           Object.keys(row)
             .filter((k) => !skip.has(k))
             .sort()
-            .map((k) => [k, row[k] instanceof Date ? (row[k] as Date).toISOString() : Buffer.isBuffer(row[k]) ? (row[k] as Buffer).toString('hex') : row[k]]),
+            .map((k) => [
+              k,
+              row[k] instanceof Date
+                ? (row[k] as Date).toISOString()
+                : Buffer.isBuffer(row[k])
+                  ? (row[k] as Buffer).toString('hex')
+                  : row[k],
+            ]),
         ),
       )
       .sort();
@@ -127,7 +151,10 @@ export async function dumpDatabase(store: Store): Promise<Record<string, string>
     out[t] = rows.rows
       .map((row) =>
         Object.entries(row)
-          .map(([k, v]) => `${k}=${Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+          .map(
+            ([k, v]) =>
+              `${k}=${Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+          )
           .join(' '),
       )
       .join('\n');

@@ -51,17 +51,36 @@ async function ok<T = Obj>(res: Promise<ApiResponse<T>>, what: string): Promise<
 /** Creates the world through the API with `key` (a secret key of one merchant and mode). */
 export async function buildWorld(api: Api, options: { webhookUrl: string; tag?: string }): Promise<World> {
   const tag = options.tag ?? 'world';
-  const customer = await ok(api.post('/v1/customers', { email: `${tag}@example.com`, name: `${tag} buyer`, metadata: { tag } }), 'customer');
+  const customer = await ok(
+    api.post('/v1/customers', { email: `${tag}@example.com`, name: `${tag} buyer`, metadata: { tag } }),
+    'customer',
+  );
   const product = await ok(api.post('/v1/products', { name: `${tag} tee`, shippable: true }), 'product');
   const price = await ok(api.post('/v1/prices', { product: product.id, currency: 'usd', unit_amount: 2000 }), 'price');
-  const shippingRate = await ok(api.post('/v1/shipping_rates', { display_name: 'Post', fixed_amount: { amount: 500, currency: 'usd' } }), 'shipping rate');
+  const shippingRate = await ok(
+    api.post('/v1/shipping_rates', { display_name: 'Post', fixed_amount: { amount: 500, currency: 'usd' } }),
+    'shipping rate',
+  );
   const paymentMethod = await ok(
-    api.post('/v1/payment_methods', { type: 'card', card: { number: WORLD_CARD_NUMBERS[0], exp_month: 12, exp_year: 2034, cvc: '123' }, customer: customer.id }),
+    api.post('/v1/payment_methods', {
+      type: 'card',
+      card: { number: WORLD_CARD_NUMBERS[0], exp_month: 12, exp_year: 2034, cvc: '123' },
+      customer: customer.id,
+    }),
     'payment method',
   );
-  const piOpen = await ok(api.post('/v1/payment_intents', { amount: 1500, currency: 'usd', customer: customer.id }), 'open PI');
+  const piOpen = await ok(
+    api.post('/v1/payment_intents', { amount: 1500, currency: 'usd', customer: customer.id }),
+    'open PI',
+  );
   const piAuthorized = await ok(
-    api.post('/v1/payment_intents', { amount: 2500, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true }),
+    api.post('/v1/payment_intents', {
+      amount: 2500,
+      currency: 'usd',
+      capture_method: 'manual',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    }),
     'authorized PI',
   );
   const piPaid = await ok(
@@ -70,11 +89,17 @@ export async function buildWorld(api: Api, options: { webhookUrl: string; tag?: 
       currency: 'usd',
       customer: customer.id,
       confirm: true,
-      payment_method_data: { type: 'card', card: { number: WORLD_CARD_NUMBERS[1], exp_month: 1, exp_year: 2035, cvc: '321' } },
+      payment_method_data: {
+        type: 'card',
+        card: { number: WORLD_CARD_NUMBERS[1], exp_month: 1, exp_year: 2035, cvc: '321' },
+      },
     }),
     'paid PI',
   );
-  const refund = await ok(api.post('/v1/refunds', { payment_intent: piPaid.id, amount: 1000, reason: 'requested_by_customer' }), 'refund');
+  const refund = await ok(
+    api.post('/v1/refunds', { payment_intent: piPaid.id, amount: 1000, reason: 'requested_by_customer' }),
+    'refund',
+  );
   const setupIntent = await ok(api.post('/v1/setup_intents', { customer: customer.id }), 'setup intent');
   const session = await ok(
     api.post('/v1/checkout/sessions', {
@@ -85,14 +110,32 @@ export async function buildWorld(api: Api, options: { webhookUrl: string; tag?: 
     }),
     'hosted session',
   );
-  const embedded = await ok(api.post('/v1/checkout_sessions', { ui_mode: 'embedded', line_items: [{ price: price.id, quantity: 2 }] }), 'embedded session');
-  const order = await ok(api.post('/v1/orders', { currency: 'usd', customer: customer.id, line_items: [{ price: price.id, quantity: 1 }] }), 'order');
-  const link = await ok(api.post('/v1/checkout_links', { title: `${tag} link`, line_items: [{ price: price.id, quantity: 1 }] }), 'checkout link');
-  const endpoint = await ok(api.post('/v1/webhook_endpoints', { url: options.webhookUrl, enabled_events: ['*'] }), 'webhook endpoint');
-  const rotated = await ok(api.post(`/v1/webhook_endpoints/${endpoint.id as string}/rotate_secret`, { expires_in_hours: 1 }), 'rotate');
+  const embedded = await ok(
+    api.post('/v1/checkout_sessions', { ui_mode: 'embedded', line_items: [{ price: price.id, quantity: 2 }] }),
+    'embedded session',
+  );
+  const order = await ok(
+    api.post('/v1/orders', { currency: 'usd', customer: customer.id, line_items: [{ price: price.id, quantity: 1 }] }),
+    'order',
+  );
+  const link = await ok(
+    api.post('/v1/checkout_links', { title: `${tag} link`, line_items: [{ price: price.id, quantity: 1 }] }),
+    'checkout link',
+  );
+  const endpoint = await ok(
+    api.post('/v1/webhook_endpoints', { url: options.webhookUrl, enabled_events: ['*'] }),
+    'webhook endpoint',
+  );
+  const rotated = await ok(
+    api.post(`/v1/webhook_endpoints/${endpoint.id as string}/rotate_secret`, { expires_in_hours: 1 }),
+    'rotate',
+  );
   const key = await ok(api.post('/v1/api_keys', { name: `${tag} key`, type: 'secret' }), 'api key');
   const events = await ok(api.get<{ data: { id: string }[] }>('/v1/events?limit=1'), 'events');
-  const charges = await ok(api.get<{ data: { id: string }[] }>(`/v1/charges?payment_intent=${piPaid.id as string}`), 'charges');
+  const charges = await ok(
+    api.get<{ data: { id: string }[] }>(`/v1/charges?payment_intent=${piPaid.id as string}`),
+    'charges',
+  );
 
   const world: Omit<World, 'ids'> = {
     customer: customer.id as string,

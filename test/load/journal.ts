@@ -29,20 +29,26 @@ export interface Entry {
   key: string;
   /** HTTP attempts made. */
   attempts: number;
-  /** Attempts that got no answer. */
+  /** Attempts that got no answer: sent, then the connection broke (the server died with the request in flight). */
   unanswered: number;
+  /** Attempts refused at connect (no server listening): they never reached a server. */
+  refused: number;
   inUse: number;
   serverErrors: number;
+  /** The attempt number whose answer was lost first. */
+  firstLost: number;
   ack?: Ack;
 }
 
 export interface JournalStats {
   requests: number;
   httpAttempts: number;
-  /** Requests that went unanswered at least once (in flight when a server died). */
+  /** Requests whose answer was lost at least once (in flight when a server died). */
   unacknowledged: number;
-  /** Re-sends of unanswered requests with their key. */
+  /** Attempts after a lost answer: the same request sent again with its key (refused connects included). */
   replays: number;
+  /** Attempts refused at connect while no server was listening. */
+  refused: number;
   /** Acknowledgements that were stored replays (the first attempt had committed before its answer was lost). */
   replayedAnswers: number;
   inUse409: number;
@@ -60,6 +66,8 @@ export interface JournalOptions {
 
 export class Journal {
   readonly entries: Entry[] = [];
+  /** Requests on the wire right now, by base URL. */
+  readonly inFlight = new Map<string, number>();
   private readonly prefix = `j-${randomBytes(4).toString('hex')}`;
 
   constructor(private readonly options: JournalOptions) {}
@@ -75,8 +83,10 @@ export class Journal {
       key: key ?? `${this.prefix}-${this.entries.length}-${randomBytes(3).toString('hex')}`,
       attempts: 0,
       unanswered: 0,
+      refused: 0,
       inUse: 0,
       serverErrors: 0,
+      firstLost: 0,
     };
     this.entries.push(entry);
     const giveUpAt = () => Date.now() + (this.options.giveUpMs ?? 60_000);
@@ -86,6 +96,7 @@ export class Journal {
       entry.attempts++;
       let res: Response;
       let text: string;
+      this.inFlight.set(base, (this.inFlight.get(base) ?? 0) + 1);
       try {
         res = await fetch(base + path, {
           method: 'POST',
@@ -98,11 +109,15 @@ export class Journal {
           signal: AbortSignal.timeout(20_000),
         });
         text = await res.text();
-      } catch {
-        entry.unanswered++;
-        if (Date.now() > deadline) throw new Error(`${label} ${path}: no answer for ${this.options.giveUpMs ?? 60_000} ms`);
+      } catch (err) {
+        if (connectRefused(err)) entry.refused++;
+        else if (entry.unanswered++ === 0) entry.firstLost = entry.attempts;
+        if (Date.now() > deadline)
+          throw new Error(`${label} ${path}: no answer for ${this.options.giveUpMs ?? 60_000} ms`);
         await sleep(100 + Math.random() * 100);
         continue;
+      } finally {
+        this.inFlight.set(base, (this.inFlight.get(base) ?? 1) - 1);
       }
       deadline = giveUpAt();
       if (res.status === 409) {
@@ -116,21 +131,42 @@ export class Journal {
         await sleep(200);
         continue;
       }
-      entry.ack = { status: res.status, text, body: parse(text), replayed: res.headers.get('idempotent-replayed') === 'true', base };
+      entry.ack = {
+        status: res.status,
+        text,
+        body: parse(text),
+        replayed: res.headers.get('idempotent-replayed') === 'true',
+        base,
+      };
       if (this.options.logFile) {
-        appendFileSync(this.options.logFile, `${JSON.stringify({ seq: entry.seq, label, path, key: entry.key, attempts: entry.attempts, unanswered: entry.unanswered, status: res.status, replayed: entry.ack.replayed, id: entry.ack.body?.id ?? null })}\n`);
+        appendFileSync(
+          this.options.logFile,
+          `${JSON.stringify({ seq: entry.seq, label, path, key: entry.key, attempts: entry.attempts, unanswered: entry.unanswered, status: res.status, replayed: entry.ack.replayed, id: entry.ack.body?.id ?? null })}\n`,
+        );
       }
       return entry.ack;
     }
   }
 
   stats(): JournalStats {
-    const s: JournalStats = { requests: 0, httpAttempts: 0, unacknowledged: 0, replays: 0, replayedAnswers: 0, inUse409: 0, serverErrors5xx: 0 };
+    const s: JournalStats = {
+      requests: 0,
+      httpAttempts: 0,
+      unacknowledged: 0,
+      replays: 0,
+      refused: 0,
+      replayedAnswers: 0,
+      inUse409: 0,
+      serverErrors5xx: 0,
+    };
     for (const e of this.entries) {
       s.requests++;
       s.httpAttempts += e.attempts;
-      if (e.unanswered > 0) s.unacknowledged++;
-      s.replays += e.unanswered;
+      if (e.unanswered > 0) {
+        s.unacknowledged++;
+        s.replays += e.attempts - e.firstLost;
+      }
+      s.refused += e.refused;
       if (e.ack?.replayed) s.replayedAnswers++;
       s.inUse409 += e.inUse;
       s.serverErrors5xx += e.serverErrors;
@@ -140,7 +176,10 @@ export class Journal {
 }
 
 /** Sends an acknowledged entry again with its key: it must be a stored replay, byte for byte. */
-export async function replayEntry(base: string, entry: Entry): Promise<{ status: number; text: string; replayed: boolean }> {
+export async function replayEntry(
+  base: string,
+  entry: Entry,
+): Promise<{ status: number; text: string; replayed: boolean }> {
   const res = await fetch(base + entry.path, {
     method: 'POST',
     headers: {
@@ -166,7 +205,11 @@ export async function getJson(base: string, apiKey: string, path: string): Promi
 }
 
 /** Runs fn over items with at most `width` at once. */
-export async function pool<T>(items: readonly T[], width: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(width, items.length) }, async () => {
@@ -176,6 +219,11 @@ export async function pool<T>(items: readonly T[], width: number, fn: (item: T, 
       }
     }),
   );
+}
+
+function connectRefused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+  return cause?.code === 'ECONNREFUSED' || (cause?.errors?.some((e) => e.code === 'ECONNREFUSED') ?? false);
 }
 
 function parse(text: string): unknown {

@@ -95,7 +95,8 @@ export class RailyardProcess {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`${this.options.name} not ready after ${timeoutMs} ms; see ${this.options.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.options.name} not ready after ${timeoutMs} ms; see ${this.options.logFile}`);
       await sleep(50);
     }
   }

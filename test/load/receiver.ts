@@ -66,7 +66,7 @@ export class WebhookReceiver {
   }
 
   received(name: string): Map<string, number> {
-    return this.counts.get(name) ?? new Map();
+    return this.counts.get(name) ?? new Map<string, number>();
   }
 
   async close(): Promise<void> {

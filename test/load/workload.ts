@@ -12,9 +12,16 @@ export interface MerchantRef {
   id: string;
   sk: string;
   pk: string;
+  /**
+   * The merchant's webhook endpoints (subscribed to `*`), in creation order, by their receiver name. An endpoint
+   * must receive every event of its merchant except the creation events of the endpoints made before it (those may
+   * have been fanned out before it existed).
+   */
+  hooks: { name: string; endpointId: string }[];
 }
 
-export type IntentKind = 'auto' | 'manual' | 'declined' | 'session-complete' | 'session-expired-call' | 'session-expired-auto';
+export type IntentKind =
+  'auto' | 'manual' | 'declined' | 'session-complete' | 'session-expired-call' | 'session-expired-auto';
 
 export interface IntentModel {
   id: string;
@@ -89,7 +96,8 @@ export class Model {
 }
 
 function need(ack: Ack, status: number, what: string): Ack {
-  if (ack.status !== status) throw new UnexpectedAnswer(`${what}: expected ${status}, got ${ack.status} ${ack.text.slice(0, 300)}`);
+  if (ack.status !== status)
+    throw new UnexpectedAnswer(`${what}: expected ${status}, got ${ack.status} ${ack.text.slice(0, 300)}`);
   return ack;
 }
 
@@ -104,19 +112,51 @@ export class Workload {
     private readonly catalog: { price: string; unitAmount: number },
   ) {}
 
-  /** The merchant's webhook endpoint for `*` and its catalog; returns the endpoint's signing secret. */
-  static async setUp(journal: Journal, model: Model, merchant: MerchantRef, hookUrl: string): Promise<{ secret: string; price: string; unitAmount: number }> {
-    const endpoint = need(await journal.post('webhook_endpoint.create', merchant.sk, '/v1/webhook_endpoints', { url: hookUrl, enabled_events: ['*'] }), 200, 'endpoint');
-    model.addExtra(merchant.id, 'webhook_endpoints', endpoint.body.id);
-    model.expectEvent(endpoint.body.id, 'webhook_endpoint.created');
-    const product = need(await journal.post('product.create', merchant.sk, '/v1/products', { name: 'Crate' }), 200, 'product');
+  /**
+   * The merchant's webhook endpoints for `*` (one per hook name, created first, in order; each is recorded on
+   * `merchant.hooks`) and its catalog. Returns the endpoints' signing secrets by hook name and the price to sell.
+   */
+  static async setUp(
+    journal: Journal,
+    model: Model,
+    merchant: MerchantRef,
+    hooks: { name: string; url: string }[],
+  ): Promise<{ secrets: Map<string, string>; price: string; unitAmount: number }> {
+    const secrets = new Map<string, string>();
+    for (const hook of hooks) {
+      const endpoint = need(
+        await journal.post('webhook_endpoint.create', merchant.sk, '/v1/webhook_endpoints', {
+          url: hook.url,
+          enabled_events: ['*'],
+        }),
+        200,
+        'endpoint',
+      );
+      model.addExtra(merchant.id, 'webhook_endpoints', endpoint.body.id);
+      model.expectEvent(endpoint.body.id, 'webhook_endpoint.created');
+      merchant.hooks.push({ name: hook.name, endpointId: endpoint.body.id });
+      secrets.set(hook.name, endpoint.body.secret as string);
+    }
+    const product = need(
+      await journal.post('product.create', merchant.sk, '/v1/products', { name: 'Crate' }),
+      200,
+      'product',
+    );
     model.addExtra(merchant.id, 'products', product.body.id);
     model.expectEvent(product.body.id, 'product.created');
     const unitAmount = 1_500;
-    const price = need(await journal.post('price.create', merchant.sk, '/v1/prices', { product: product.body.id, currency: 'usd', unit_amount: unitAmount }), 200, 'price');
+    const price = need(
+      await journal.post('price.create', merchant.sk, '/v1/prices', {
+        product: product.body.id,
+        currency: 'usd',
+        unit_amount: unitAmount,
+      }),
+      200,
+      'price',
+    );
     model.addExtra(merchant.id, 'prices', price.body.id);
     model.expectEvent(price.body.id, 'price.created');
-    return { secret: endpoint.body.secret as string, price: price.body.id as string, unitAmount };
+    return { secrets, price: price.body.id as string, unitAmount };
   }
 
   /** One random flow. */
@@ -132,14 +172,32 @@ export class Workload {
 
   async customer(): Promise<void> {
     const n = between(1, 1e9);
-    const ack = need(await this.journal.post('customer.create', this.merchant.sk, '/v1/customers', { name: `Buyer ${n}`, email: `buyer${n}@example.com`, metadata: { flow: 'crash' } }), 200, 'customer');
+    const ack = need(
+      await this.journal.post('customer.create', this.merchant.sk, '/v1/customers', {
+        name: `Buyer ${n}`,
+        email: `buyer${n}@example.com`,
+        metadata: { flow: 'crash' },
+      }),
+      200,
+      'customer',
+    );
     this.model.customers.set(ack.body.id, this.merchant.id);
     this.model.expectEvent(ack.body.id, 'customer.created');
     this.model.countFlow('customer');
   }
 
   private newIntent(id: string, kind: IntentKind, amount: number): IntentModel {
-    const intent: IntentModel = { id, merchant: this.merchant.id, kind, amount, captured: 0, refunds: [], charges: 0, chargeEvents: new Map(), status: 'requires_payment_method' };
+    const intent: IntentModel = {
+      id,
+      merchant: this.merchant.id,
+      kind,
+      amount,
+      captured: 0,
+      refunds: [],
+      charges: 0,
+      chargeEvents: new Map(),
+      status: 'requires_payment_method',
+    };
     this.model.intents.set(id, intent);
     this.model.expectEvent(id, 'payment_intent.created');
     return intent;
@@ -153,7 +211,12 @@ export class Workload {
   async autoPayment(): Promise<void> {
     const amount = between(500, 50_000);
     const ack = need(
-      await this.journal.post('payment_intent.create+confirm', this.merchant.sk, '/v1/payment_intents', { amount, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }),
+      await this.journal.post('payment_intent.create+confirm', this.merchant.sk, '/v1/payment_intents', {
+        amount,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
       200,
       'auto payment',
     );
@@ -171,24 +234,43 @@ export class Workload {
   async manualPayment(): Promise<void> {
     const amount = between(1_000, 50_000);
     const created = need(
-      await this.journal.post('payment_intent.create', this.merchant.sk, '/v1/payment_intents', { amount, currency: 'usd', payment_method: 'pm_card_visa', capture_method: 'manual' }),
+      await this.journal.post('payment_intent.create', this.merchant.sk, '/v1/payment_intents', {
+        amount,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        capture_method: 'manual',
+      }),
       200,
       'manual create',
     );
     const intent = this.newIntent(created.body.id, 'manual', amount);
     intent.status = 'requires_confirmation';
-    need(await this.journal.post('payment_intent.confirm', this.merchant.sk, `/v1/payment_intents/${intent.id}/confirm`, {}), 200, 'confirm');
+    need(
+      await this.journal.post(
+        'payment_intent.confirm',
+        this.merchant.sk,
+        `/v1/payment_intents/${intent.id}/confirm`,
+        {},
+      ),
+      200,
+      'confirm',
+    );
     intent.status = 'requires_capture';
     intent.charges = 1;
     this.chargeEvent(intent, 'charge.succeeded');
     this.model.expectEvent(intent.id, 'payment_intent.amount_capturable_updated');
     const toCapture = Math.random() < 0.3 ? amount : between(Math.ceil(amount / 2), amount);
     const captured = need(
-      await this.journal.post('payment_intent.capture', this.merchant.sk, `/v1/payment_intents/${intent.id}/capture`, { amount_to_capture: toCapture }),
+      await this.journal.post('payment_intent.capture', this.merchant.sk, `/v1/payment_intents/${intent.id}/capture`, {
+        amount_to_capture: toCapture,
+      }),
       200,
       'capture',
     );
-    if (captured.body.amount_received !== toCapture) throw new UnexpectedAnswer(`capture answered amount_received ${String(captured.body.amount_received)}, expected ${toCapture}`);
+    if (captured.body.amount_received !== toCapture)
+      throw new UnexpectedAnswer(
+        `capture answered amount_received ${String(captured.body.amount_received)}, expected ${toCapture}`,
+      );
     intent.status = 'succeeded';
     intent.captured = toCapture;
     this.chargeEvent(intent, 'charge.captured');
@@ -205,10 +287,19 @@ export class Workload {
       if (amount >= remaining) break;
       const viaIntent = Math.random() < 0.5;
       const ack = viaIntent
-        ? await this.journal.post('refund.create (intent path)', this.merchant.sk, `/v1/payment_intents/${intent.id}/refund`, { amount, reason: 'requested_by_customer' })
-        : await this.journal.post('refund.create', this.merchant.sk, '/v1/refunds', { payment_intent: intent.id, amount });
+        ? await this.journal.post(
+            'refund.create (intent path)',
+            this.merchant.sk,
+            `/v1/payment_intents/${intent.id}/refund`,
+            { amount, reason: 'requested_by_customer' },
+          )
+        : await this.journal.post('refund.create', this.merchant.sk, '/v1/refunds', {
+            payment_intent: intent.id,
+            amount,
+          });
       need(ack, 200, 'refund');
-      if (ack.body.amount !== amount || ack.body.status !== 'succeeded') throw new UnexpectedAnswer(`refund answered ${ack.text.slice(0, 200)}`);
+      if (ack.body.amount !== amount || ack.body.status !== 'succeeded')
+        throw new UnexpectedAnswer(`refund answered ${ack.text.slice(0, 200)}`);
       intent.refunds.push({ id: ack.body.id, amount });
       this.model.expectEvent(ack.body.id, 'refund.created');
       this.chargeEvent(intent, 'charge.refunded');
@@ -219,7 +310,12 @@ export class Workload {
   async declined(): Promise<void> {
     const amount = between(500, 9_000);
     const ack = need(
-      await this.journal.post('payment_intent.create+confirm (decline)', this.merchant.sk, '/v1/payment_intents', { amount, currency: 'usd', payment_method: 'pm_card_declined', confirm: true }),
+      await this.journal.post('payment_intent.create+confirm (decline)', this.merchant.sk, '/v1/payment_intents', {
+        amount,
+        currency: 'usd',
+        payment_method: 'pm_card_declined',
+        confirm: true,
+      }),
       402,
       'declined payment',
     );
@@ -233,11 +329,17 @@ export class Workload {
     this.model.countFlow('payment declined (402)');
   }
 
-  private async createSession(extra: Record<string, unknown> = {}): Promise<{ id: string; clientSecret: string; pi: IntentModel; session: SessionModel }> {
+  private async createSession(
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; clientSecret: string; pi: IntentModel; session: SessionModel }> {
     const quantity = between(1, 3);
     const merchant = this.merchant;
     const ack = need(
-      await this.journal.post('checkout.session.create', merchant.sk, '/v1/checkout/sessions', { ui_mode: 'embedded', line_items: [{ price: this.catalog.price, quantity }], ...extra }),
+      await this.journal.post('checkout.session.create', merchant.sk, '/v1/checkout/sessions', {
+        ui_mode: 'embedded',
+        line_items: [{ price: this.catalog.price, quantity }],
+        ...extra,
+      }),
       200,
       'session create',
     );
@@ -251,7 +353,11 @@ export class Workload {
 
   async sessionExpiredByCall(): Promise<void> {
     const { id, pi, session } = await this.createSession();
-    need(await this.journal.post('checkout.session.expire', this.merchant.sk, `/v1/checkout/sessions/${id}/expire`, {}), 200, 'expire');
+    need(
+      await this.journal.post('checkout.session.expire', this.merchant.sk, `/v1/checkout/sessions/${id}/expire`, {}),
+      200,
+      'expire',
+    );
     session.status = 'expired';
     session.via = 'call';
     pi.kind = 'session-expired-call';
@@ -265,15 +371,21 @@ export class Workload {
   async sessionCompleted(): Promise<void> {
     const { id, clientSecret, pi, session } = await this.createSession();
     const ack = need(
-      await this.journal.post('checkout.session.client.confirm', this.merchant.pk, `/v1/checkout/sessions/${id}/client/confirm`, {
-        client_secret: clientSecret,
-        email: 'buyer@example.com',
-        payment_method: 'pm_card_visa',
-      }),
+      await this.journal.post(
+        'checkout.session.client.confirm',
+        this.merchant.pk,
+        `/v1/checkout/sessions/${id}/client/confirm`,
+        {
+          client_secret: clientSecret,
+          email: 'buyer@example.com',
+          payment_method: 'pm_card_visa',
+        },
+      ),
       200,
       'client confirm',
     );
-    if (ack.body.status !== 'complete') throw new UnexpectedAnswer(`client confirm left the session ${String(ack.body.status)}`);
+    if (ack.body.status !== 'complete')
+      throw new UnexpectedAnswer(`client confirm left the session ${String(ack.body.status)}`);
     session.status = 'complete';
     pi.kind = 'session-complete';
     pi.status = 'succeeded';
@@ -303,7 +415,13 @@ export class Workload {
       this.model.countFlow('checkout session expired by the job');
     }
     const merchant = this.merchant;
-    const ack = need(await this.journal.post('test_helpers.advance_clock', merchant.sk, '/v1/test_helpers/advance_clock', { seconds: 1901 }), 200, 'advance clock');
+    const ack = need(
+      await this.journal.post('test_helpers.advance_clock', merchant.sk, '/v1/test_helpers/advance_clock', {
+        seconds: 1901,
+      }),
+      200,
+      'advance clock',
+    );
     this.model.clockAdvance.set(merchant.id, (this.model.clockAdvance.get(merchant.id) ?? 0) + 1901);
     return ack.body.now as number;
   }
