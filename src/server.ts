@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openStore, type Store } from './db/store.js';
 import type { Deps } from './domain/context.js';
-import { countMerchants, createMerchant } from './domain/merchants/create-merchant.js';
+import { createFirstMerchant } from './domain/merchants/create-merchant.js';
 import { createScheduler, type Scheduler } from './jobs/index.js';
 import { systemClock, type Clock } from './lib/clock.js';
 
@@ -40,8 +40,8 @@ export async function startServer(
   const deps: Deps = { store, clock, config, logger };
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  if ((await countMerchants(store)) === 0) {
-    const merchant = await createMerchant(store, clock, 'Default merchant');
+  const merchant = await createFirstMerchant(store, clock, 'Default merchant');
+  if (merchant) {
     announce(`Created a first merchant ${merchant.id}. Its test secret key (shown once, keep it):`);
     announce(`  ${merchant.keys.sk_test}`);
     announce(`Publishable test key: ${merchant.keys.pk_test}`);
