@@ -148,7 +148,12 @@ function cachePreparedStatements(database: Database.Database): void {
 function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => undefined); // an idle client's error surfaces on its next use
-  pool.on('connect', (client) => usePreparedStatements(client));
+  pool.on('connect', (client) => {
+    // Prepared statements save parsing; plans stay per execution, since a generic plan picked for one tenant's
+    // parameters can be badly wrong for another's (measured: a list page went from thousands to hundreds per second).
+    client.query('set plan_cache_mode = force_custom_plan').catch(() => undefined);
+    usePreparedStatements(client);
+  });
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',
