@@ -12,20 +12,19 @@
  *   BENCH_ENGINES=sqlite BENCH_DURATION_S=5 BENCH_GROWTH_ROWS=100000 npm run bench
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { openStore } from '../src/db/store.js';
+import { openStore, type Engine } from '../src/db/store.js';
+import { freshDatabase } from '../test/harness.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const GROWTH_ROWS = Number(process.env.BENCH_GROWTH_ROWS ?? 1_000_000);
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = join(ROOT, 'bench/results');
 
@@ -85,28 +84,8 @@ async function load(opts: autocannon.Options): Promise<Omit<Figure, 'engine' | '
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
 }
 
-async function database(engine: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (engine === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'railyard-bench-'));
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
-  }
-  const name = `railyard_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+/** A fresh, empty database on the engine (the test harness's helper). */
+const database = (engine: string) => freshDatabase(engine as Engine);
 
 /** Copies a template row of `table` n times with new ids and older `created` values, in SQL. */
 async function seedCopies(url: string, table: string, prefix: string, n: number): Promise<void> {
