@@ -11,18 +11,16 @@
  *   SOAK_MINUTES=1 SOAK_ENGINE=sqlite npm run soak
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type { Engine } from '../src/db/store.js';
+import { freshDatabase } from '../test/harness.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 16);
 const ENGINE = process.env.SOAK_ENGINE ?? 'sqlite';
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = join(ROOT, 'bench/results');
 /** RSS may rise this much per minute after the warm-up and still count as steady (allocator noise, caches). */
@@ -40,31 +38,8 @@ function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (ENGINE === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'railyard-soak-'));
-    return {
-      url: `sqlite:${join(dir, 'soak.db')}`,
-      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
-    };
-  }
-  const name = `railyard_soak_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+/** A fresh, empty database on the soak's engine (the test harness's helper). */
+const database = () => freshDatabase(ENGINE as Engine);
 
 /** Starts `railyard serve` and reads its URL and first test key from stdout. */
 async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string; key: string }> {
