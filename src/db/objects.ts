@@ -1,5 +1,5 @@
 import { AppError } from '../lib/errors.js';
-import type { Db } from './store.js';
+import { deferWrite, type Db } from './store.js';
 
 /** The tenancy boundary: every row belongs to one merchant and one mode. */
 export interface Scope {
@@ -15,25 +15,28 @@ export interface ObjectRow {
   data: string;
 }
 
-/** Inserts an object row; `extra` holds the table's filter columns. */
+/**
+ * Inserts an object row; `extra` holds the table's filter columns. The insert is a deferred write (see `deferWrite`):
+ * a caller that must catch its failure itself (a unique column) passes `{ immediate: true }`.
+ */
 export async function insertObject(
   tx: Db,
   table: string,
   scope: Scope,
   object: { id: string; created: number },
   extra: Record<string, unknown> = {},
+  options: { immediate?: boolean } = {},
 ): Promise<void> {
-  await tx
-    .insertInto(table)
-    .values({
-      merchant_id: scope.merchantId,
-      livemode: modeValue(scope),
-      id: object.id,
-      created: object.created,
-      data: JSON.stringify(object),
-      ...extra,
-    })
-    .execute();
+  const query = tx.insertInto(table).values({
+    merchant_id: scope.merchantId,
+    livemode: modeValue(scope),
+    id: object.id,
+    created: object.created,
+    data: JSON.stringify(object),
+    ...extra,
+  });
+  if (options.immediate) await query.execute();
+  else await deferWrite(tx, query);
 }
 
 /** Rewrites an object's body (and filter columns). Returns false when no row matched. */
@@ -103,10 +106,7 @@ export async function listObjects<T>(
   page: PageRequest,
 ): Promise<Page<T>> {
   const base = () => {
-    let q = db
-      .selectFrom(table)
-      .where('merchant_id', '=', scope.merchantId)
-      .where('livemode', '=', modeValue(scope));
+    let q = db.selectFrom(table).where('merchant_id', '=', scope.merchantId).where('livemode', '=', modeValue(scope));
     for (const f of filters) q = q.where(f.column, f.op, f.value);
     return q;
   };
@@ -131,13 +131,17 @@ export async function listObjects<T>(
   if (cursor && page.startingAfter !== undefined) {
     const c = cursor;
     q = q
-      .where((eb) => eb.or([eb('created', '<', c.created), eb.and([eb('created', '=', c.created), eb('id', '<', c.id)])]))
+      .where((eb) =>
+        eb.or([eb('created', '<', c.created), eb.and([eb('created', '=', c.created), eb('id', '<', c.id)])]),
+      )
       .orderBy('created', 'desc')
       .orderBy('id', 'desc');
   } else if (cursor) {
     const c = cursor;
     q = q
-      .where((eb) => eb.or([eb('created', '>', c.created), eb.and([eb('created', '=', c.created), eb('id', '>', c.id)])]))
+      .where((eb) =>
+        eb.or([eb('created', '>', c.created), eb.and([eb('created', '=', c.created), eb('id', '>', c.id)])]),
+      )
       .orderBy('created', 'asc')
       .orderBy('id', 'asc');
   } else {

@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteDialect,
+  sql,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
 import pg from 'pg';
 
 /** The database is typed loosely at this level; repositories give the rows their shapes. */
@@ -146,7 +158,9 @@ function cachePreparedStatements(database: Database.Database): void {
 }
 
 function openPostgres(url: string, poolSize: number): Store {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Pipeline mode: a query is written to the socket at once, without waiting for the answers to those before it.
+  // Transactions use it to send writes whose results nobody reads together with the statement after them.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
   pool.on('error', () => undefined); // an idle client's error surfaces on its next use
   pool.on('connect', (client) => {
     // Prepared statements save parsing; plans stay per execution, since a generic plan picked for one tenant's
@@ -161,7 +175,7 @@ function openPostgres(url: string, poolSize: number): Store {
     async withTransaction(fn) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute(fn);
+          return await pipelinedTransaction(pool, fn);
         } catch (err) {
           const code = (err as { code?: unknown }).code;
           if (typeof code === 'string' && PG_RETRYABLE.has(code) && attempt < PG_MAX_ATTEMPTS) {
@@ -178,6 +192,226 @@ function openPostgres(url: string, poolSize: number): Store {
   };
 }
 
+/**
+ * One PostgreSQL transaction's connection, used so that the transaction costs as few round trips as possible.
+ * Writes whose results nobody reads (`deferWrite`) are held back with their parameters written in as literals, and
+ * leave together with the next statement that is awaited, as one multi-statement message: BEGIN travels with the
+ * first read, and the last writes with the COMMIT. PostgreSQL runs such a message in order and stops at the first
+ * error, which leaves the transaction aborted, so nothing after a failed write is committed; the failure is what the
+ * transaction reports. A statement that cannot be written as literals is sent on its own, pipelined.
+ */
+class Pipeline {
+  /** Held statements (literals written in), not yet sent. */
+  private held: string[] = ['begin'];
+  /** Sent statements whose answers nobody awaits yet. */
+  private pending: Promise<void>[] = [];
+  private corked = false;
+  failure: unknown;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /** Holds a write until the next awaited statement. */
+  defer(compiled: { sql: string; parameters: readonly unknown[] }): void {
+    const text = withLiterals(compiled.sql, compiled.parameters);
+    if (text !== undefined) {
+      this.held.push(text);
+      return;
+    }
+    this.flush();
+    this.track(this.query(compiled.sql, compiled.parameters));
+  }
+
+  /** Runs an awaited statement, carrying the held ones in front of it. */
+  async run(compiled: { sql: string; parameters: readonly unknown[] }): Promise<pg.QueryResult> {
+    if (this.held.length > 0) {
+      const text = withLiterals(compiled.sql, compiled.parameters);
+      if (text !== undefined) return this.sendHeld(text);
+      this.flush();
+    }
+    return this.query(compiled.sql, compiled.parameters);
+  }
+
+  /** Sends the held statements and COMMIT as one message; throws the transaction's first failure. */
+  async commit(): Promise<void> {
+    const committing = this.sendHeld('commit');
+    committing.catch(() => undefined); // awaited below, after the writes sent before it
+    await this.settle();
+    const committed = await committing;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the driver's own error, rethrown as is
+    if (this.failure !== undefined) throw this.failure;
+    if (committed.command !== 'COMMIT') throw new Error(`PostgreSQL answered COMMIT with ${committed.command}`);
+  }
+
+  /** Waits for every pipelined write's answer; never throws (see `failure`). */
+  async settle(): Promise<void> {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+
+  private flush(): void {
+    if (this.held.length > 0) this.track(this.sendHeld());
+  }
+
+  /** One simple-protocol message with the held statements (and `last`); resolves to the last statement's result. */
+  private async sendHeld(last?: string): Promise<pg.QueryResult> {
+    const statements = this.held.splice(0);
+    if (last !== undefined) statements.push(last);
+    this.cork();
+    const result = (await this.client.query(statements.join(';\n'))) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
+  }
+
+  private query(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
+    this.cork();
+    return this.client.query(text, values as unknown[]);
+  }
+
+  private track(sent: Promise<unknown>): void {
+    this.pending.push(
+      sent.then(
+        () => undefined,
+        (err: unknown) => {
+          this.failure ??= err;
+        },
+      ),
+    );
+  }
+
+  /**
+   * Holds the socket's writes until the current run of callbacks and promise reactions is over, so statements sent
+   * back to back leave in one system call.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } })
+      .connection?.stream;
+    if (!stream?.cork || !stream.uncork) return;
+    this.corked = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork?.();
+    });
+  }
+}
+
+/** The open pipeline of each transaction handle (PostgreSQL only). */
+const pipelines = new WeakMap<Db, Pipeline>();
+/** One Kysely handle per pooled connection, bound to that connection alone. */
+const boundHandles = new WeakMap<pg.PoolClient, { db: Db; current: { pipeline?: Pipeline } }>();
+
+async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let handle = boundHandles.get(client);
+  if (!handle) {
+    const current: { pipeline?: Pipeline } = {};
+    handle = { db: boundKysely(client, current), current };
+    boundHandles.set(client, handle);
+  }
+  const tx = handle.db;
+  const pipeline = new Pipeline(client);
+  handle.current.pipeline = pipeline;
+  pipelines.set(tx, pipeline);
+  let broken: Error | undefined;
+  try {
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      // A held write's failure explains the "transaction is aborted" errors of the statements after it.
+      await pipeline.settle();
+      throw pipeline.failure ?? err;
+    }
+    await pipeline.commit();
+    return result;
+  } catch (err) {
+    await (client.query('rollback') as Promise<unknown>).catch((e: unknown) => {
+      broken = e instanceof Error ? e : new Error(String(e));
+    });
+    throw err;
+  } finally {
+    pipelines.delete(tx);
+    delete handle.current.pipeline;
+    client.release(broken);
+  }
+}
+
+/** Parameters that are sent as text anyway, written into the statement as quoted literals (same typing: unknown). */
+function literal(value: unknown): string | undefined {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? `'${String(value)}'` : undefined;
+  if (typeof value === 'bigint') return `'${value.toString()}'`;
+  if (typeof value === 'boolean') return value ? "'true'" : "'false'";
+  return undefined;
+}
+
+const TOKENS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$\d+|\$|;|--|\/\*/g;
+
+/** `sql` with each `$n` replaced by its parameter as a literal; undefined when that cannot be done safely. */
+function withLiterals(text: string, parameters: readonly unknown[]): string | undefined {
+  let failed = false;
+  const out = text.replace(TOKENS, (token) => {
+    if (token.startsWith("'") || token.startsWith('"')) return token;
+    if (token.length > 1 && token.startsWith('$')) {
+      const lit = literal(parameters[Number(token.slice(1)) - 1]);
+      if (lit !== undefined && Number(token.slice(1)) <= parameters.length) return lit;
+    }
+    failed = true;
+    return token;
+  });
+  return failed ? undefined : out;
+}
+
+/** A Kysely instance whose every query runs on `client` (the transaction's connection). */
+function boundKysely(client: pg.PoolClient, current: { pipeline?: Pipeline }): Db {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+      const { command, rowCount, rows } = current.pipeline
+        ? await current.pipeline.run(compiled)
+        : ((await client.query(compiled.sql, [...compiled.parameters])) as pg.QueryResult);
+      const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+      return { rows: rows as R[], ...(affected ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}) };
+    },
+    streamQuery(): never {
+      throw new Error('Streaming is not used inside transactions.');
+    },
+  };
+  const driver: Driver = {
+    init: () => Promise.resolve(),
+    acquireConnection: () => Promise.resolve(connection),
+    beginTransaction: () => Promise.reject(new Error('Nested transactions are not used.')),
+    commitTransaction: () => Promise.reject(new Error('Nested transactions are not used.')),
+    rollbackTransaction: () => Promise.reject(new Error('Nested transactions are not used.')),
+    releaseConnection: () => Promise.resolve(),
+    destroy: () => Promise.resolve(),
+  };
+  return new Kysely({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (k) => new PostgresIntrospector(k),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+/**
+ * A write whose result the caller does not need (an INSERT of a new object, an event, an outbox row). Inside a
+ * PostgreSQL transaction it is pipelined: sent at once and not awaited, so it shares a round trip with the next
+ * statement or the COMMIT; its failure fails the whole transaction. Everywhere else it simply runs.
+ */
+export async function deferWrite(
+  db: Db,
+  query: { compile(): CompiledQuery; execute(): Promise<unknown> },
+): Promise<void> {
+  const pipeline = pipelines.get(db);
+  if (!pipeline) {
+    await query.execute();
+    return;
+  }
+  pipeline.defer(query.compile());
+}
+
 /** True when err is a unique-constraint violation on either engine. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown };
@@ -192,7 +426,11 @@ export function isUniqueViolation(err: unknown): boolean {
 function usePreparedStatements(client: pg.PoolClient): void {
   const names = new Map<string, string>();
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+    text: unknown,
+    values?: unknown,
+    ...rest: unknown[]
+  ) => {
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && rest.length === 0) {
       let name = names.get(text);
       if (!name) {

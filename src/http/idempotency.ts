@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { modeValue, type Scope } from '../db/objects.js';
-import { isUniqueViolation, type Db, type Store } from '../db/store.js';
+import { deferWrite, isUniqueViolation, type Db, type Store } from '../db/store.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { AppError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/secrets.js';
@@ -95,8 +95,8 @@ export class IdempotencyStore {
     // On SQLite a read outside the write queue answers replays without waiting for a batch; on PostgreSQL the check
     // happens inside the transaction, together with the lock, to save round trips.
     if (!postgres) {
-      const existing = await this.lookup(this.store.db, scope, key, nowS);
-      if (existing) return this.replay(existing, print);
+      const existing = await this.lookup(this.store.db, scope, key);
+      if (existing && existing.expires_at > nowS) return this.replay(existing, print);
     }
 
     const slot = `${scope.merchantId}|${scope.livemode ? 1 : 0}|${key}`;
@@ -104,16 +104,16 @@ export class IdempotencyStore {
     this.inFlight.add(slot);
     try {
       return await this.store.withTransaction(async (tx) => {
-        const row = postgres ? await this.lockAndLookup(tx, slot, scope, key, nowS) : await this.lookup(tx, scope, key, nowS);
-        if (row) return this.replay(row, print);
+        const row = postgres ? await this.lockAndLookup(tx, slot, scope, key) : await this.lookup(tx, scope, key);
+        if (row && row.expires_at > nowS) return this.replay(row, print);
         const response = await work(tx);
-        if (response.status < 500) await this.save(tx, scope, key, print, nowS, response);
+        if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, row === undefined);
         return { replayed: false as const, response: { status: response.status, body: response.body } };
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        const row = await this.lookup(this.store.db, scope, key, nowS);
-        if (row) return this.replay(row, print);
+        const row = await this.lookup(this.store.db, scope, key);
+        if (row && row.expires_at > nowS) return this.replay(row, print);
       }
       throw err;
     } finally {
@@ -123,22 +123,36 @@ export class IdempotencyStore {
 
   /**
    * One round trip on PostgreSQL: take the key's transaction-scoped advisory lock (another process holding it means
-   * the request is in flight → 409) and read any stored response. A response committed between this statement's
-   * snapshot and the lock is caught by the primary key when saving, and then replayed.
+   * the request is in flight → 409) and read any stored response, live or expired. A response committed between
+   * this statement's snapshot and the lock is caught by the primary key when saving, and then replayed.
    */
-  private async lockAndLookup(tx: Db, slot: string, scope: Scope, key: string, nowS: number): Promise<Row | undefined> {
+  private async lockAndLookup(tx: Db, slot: string, scope: Scope, key: string): Promise<Row | undefined> {
     const result = await sql<Row & { locked: boolean }>`
       select pg_try_advisory_xact_lock(hashtextextended(${slot}, 0)) as locked,
              k.fingerprint, k.response_status, k.response_body, k.expires_at
       from (select 1) as one
-      left join idempotency_keys k on k.merchant_id = ${scope.merchantId} and k.livemode = ${modeValue(scope)} and k.key = ${key}`.execute(tx);
+      left join idempotency_keys k on k.merchant_id = ${scope.merchantId} and k.livemode = ${modeValue(scope)} and k.key = ${key}`.execute(
+      tx,
+    );
     const row = result.rows[0];
     if (!row?.locked) throw inUse();
-    return row.fingerprint !== null && row.expires_at > nowS ? row : undefined;
+    return row.fingerprint !== null ? row : undefined;
   }
 
-  /** Stores the response; an expired row for the key is replaced, a live one means a concurrent winner (unique). */
-  private async save(tx: Db, scope: Scope, key: string, print: string, nowS: number, response: StoredResponse): Promise<void> {
+  /**
+   * Stores the response. When no row for the key was seen, a plain INSERT, deferred to travel with the COMMIT: a
+   * concurrent winner's row fails it on the primary key, which fails the transaction. When an expired row was seen,
+   * it is replaced, and a live one found instead means a concurrent winner (reported as a unique violation).
+   */
+  private async save(
+    tx: Db,
+    scope: Scope,
+    key: string,
+    print: string,
+    nowS: number,
+    response: StoredResponse,
+    fresh: boolean,
+  ): Promise<void> {
     if (response.secret) {
       if (!this.sealer) throw new Error('A response with a secret cannot be stored without a sealer.');
       response = { ...response, body: SEALED_PREFIX + this.sealer().seal(response.body) };
@@ -153,6 +167,10 @@ export class IdempotencyStore {
       created: nowS,
       expires_at: nowS + IDEMPOTENCY_TTL_S,
     };
+    if (fresh) {
+      await deferWrite(tx, tx.insertInto('idempotency_keys').values(values));
+      return;
+    }
     const saved = await tx
       .insertInto('idempotency_keys')
       .values(values)
@@ -173,7 +191,8 @@ export class IdempotencyStore {
     if (!saved) throw Object.assign(new Error('idempotency key already stored'), { code: '23505' });
   }
 
-  private async lookup(db: Db, scope: Scope, key: string, nowS: number): Promise<Row | undefined> {
+  /** The stored row for the key, live or expired. */
+  private async lookup(db: Db, scope: Scope, key: string): Promise<Row | undefined> {
     const row = (await db
       .selectFrom('idempotency_keys')
       .select(['fingerprint', 'response_status', 'response_body', 'expires_at'])
@@ -181,7 +200,7 @@ export class IdempotencyStore {
       .where('livemode', '=', modeValue(scope))
       .where('key', '=', key)
       .executeTakeFirst()) as Row | undefined;
-    return row && row.expires_at > nowS ? row : undefined;
+    return row;
   }
 
   private replay(row: Row, print: string): Execution {
@@ -192,9 +211,10 @@ export class IdempotencyStore {
         { param: 'Idempotency-Key' },
       );
     }
-    const body = row.response_body.startsWith(SEALED_PREFIX) && this.sealer
-      ? this.sealer().open(row.response_body.slice(SEALED_PREFIX.length))
-      : row.response_body;
+    const body =
+      row.response_body.startsWith(SEALED_PREFIX) && this.sealer
+        ? this.sealer().open(row.response_body.slice(SEALED_PREFIX.length))
+        : row.response_body;
     return { replayed: true, response: { status: row.response_status, body } };
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { modeValue } from '../../db/objects.js';
+import { deferWrite } from '../../db/store.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
 import { countSubscribedEndpoints } from '../webhooks/endpoint.js';
@@ -62,23 +63,25 @@ export async function recordEvent(
     dispatched_at: null,
   };
   if (ctx.deps.store.engine === 'postgres') {
-    // One round trip: the event and its outbox row in a single statement.
-    await ctx.db
-      .with('inserted_event', (db) => db.insertInto('events').values(row).returning('id'))
-      .insertInto('event_outbox')
-      .columns(['merchant_id', 'livemode', 'event_id', 'created', 'dispatched_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('inserted_event')
-          .select([
-            sql<string>`${outbox.merchant_id}::text`.as('merchant_id'),
-            sql<number>`${outbox.livemode}::integer`.as('livemode'),
-            'inserted_event.id',
-            sql<number>`${outbox.created}::bigint`.as('created'),
-            sql<null>`null::bigint`.as('dispatched_at'),
-          ]),
-      )
-      .execute();
+    // The event and its outbox row in a single statement, deferred: it travels with the next statement or COMMIT.
+    await deferWrite(
+      ctx.db,
+      ctx.db
+        .with('inserted_event', (db) => db.insertInto('events').values(row).returning('id'))
+        .insertInto('event_outbox')
+        .columns(['merchant_id', 'livemode', 'event_id', 'created', 'dispatched_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('inserted_event')
+            .select([
+              sql<string>`${outbox.merchant_id}::text`.as('merchant_id'),
+              sql<number>`${outbox.livemode}::integer`.as('livemode'),
+              'inserted_event.id',
+              sql<number>`${outbox.created}::bigint`.as('created'),
+              sql<null>`null::bigint`.as('dispatched_at'),
+            ]),
+        ),
+    );
   } else {
     await ctx.db.insertInto('events').values(row).execute();
     await ctx.db.insertInto('event_outbox').values(outbox).execute();

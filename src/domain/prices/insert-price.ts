@@ -23,7 +23,7 @@ export async function insertPrice(
     });
   }
   try {
-    await insertObject(ctx.db, PRICES_TABLE, ctx.actor.scope, price, priceColumns(price));
+    await insertObject(ctx.db, PRICES_TABLE, ctx.actor.scope, price, priceColumns(price), { immediate: true });
   } catch (err) {
     if (price.lookup_key !== null && isUniqueViolation(err)) throw lookupKeyConflict(price.lookup_key, keyParam);
     throw err;
