@@ -39,22 +39,26 @@ export async function insertObject(
   else await deferWrite(tx, query);
 }
 
-/** Rewrites an object's body (and filter columns). Returns false when no row matched. */
+/**
+ * Rewrites an object's body (and filter columns) — an object the caller has read (and locked) in this transaction.
+ * A deferred write like `insertObject`; `{ immediate: true }` for a caller that catches its failure itself.
+ */
 export async function updateObject(
   tx: Db,
   table: string,
   scope: Scope,
   object: { id: string },
   extra: Record<string, unknown> = {},
-): Promise<boolean> {
-  const result = await tx
+  options: { immediate?: boolean } = {},
+): Promise<void> {
+  const query = tx
     .updateTable(table)
     .set({ data: JSON.stringify(object), ...extra })
     .where('merchant_id', '=', scope.merchantId)
     .where('livemode', '=', modeValue(scope))
-    .where('id', '=', object.id)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .where('id', '=', object.id);
+  if (options.immediate) await query.execute();
+  else await deferWrite(tx, query);
 }
 
 /**

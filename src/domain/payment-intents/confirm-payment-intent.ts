@@ -8,7 +8,7 @@ import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js
 import { processorFor, type RawCard } from '../processor/processor.js';
 import type { StatusChangeSource } from './listeners.js';
 import { applyAuthorization, type ConfirmResult } from './payment-attempt.js';
-import type { StoredPaymentIntent } from './payment-intent.js';
+import type { PaymentIntentRow, StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent } from './payment-intent-store.js';
 import { canTransition, unexpectedState } from './state-machine.js';
 
@@ -61,9 +61,13 @@ export async function confirmPaymentIntent(
   ctx: OpContext,
   id: string,
   input: ConfirmPaymentIntentInput = {},
-  options: { source?: StatusChangeSource } = {},
+  options: { source?: StatusChangeSource; created?: StoredPaymentIntent } = {},
 ): Promise<ConfirmResult> {
-  const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
+  // An intent created earlier in this transaction is not visible to anyone else yet: no need to read and lock it.
+  const row: PaymentIntentRow =
+    options.created?.id === id
+      ? { intent: options.created, checkoutSession: null, authenticatedPaymentMethod: null }
+      : await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
   if (!canTransition(intent.status, 'confirm_approved')) throw unexpectedState(intent.status, 'confirm_approved');
   const processor = processorFor(ctx.deps, ctx.actor.scope.livemode);

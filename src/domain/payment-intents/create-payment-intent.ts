@@ -39,6 +39,15 @@ export async function createPaymentIntent(
   input: CreatePaymentIntentInput,
   options: { checkoutSession?: string | undefined } = {},
 ): Promise<PaymentIntent> {
+  return (await createStoredPaymentIntent(ctx, input, options)).presented;
+}
+
+/** createPaymentIntent, also answering the intent as stored (for a confirmation in the same transaction). */
+export async function createStoredPaymentIntent(
+  ctx: OpContext,
+  input: CreatePaymentIntentInput,
+  options: { checkoutSession?: string | undefined } = {},
+): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency);
   const customer = input.customer ?? null;
   if (customer !== null) await requireCustomer(ctx, customer);
@@ -75,5 +84,5 @@ export async function createPaymentIntent(
   await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null);
   const presented = await presentPaymentIntent(ctx, intent, []);
   await recordEvent(ctx, 'payment_intent.created', presented, { paymentIntent: id });
-  return presented;
+  return { stored: intent, presented };
 }

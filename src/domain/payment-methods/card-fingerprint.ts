@@ -10,11 +10,16 @@ const FINGERPRINT_LENGTH = 16;
  */
 export async function cardFingerprint(ctx: OpContext, cardNumber: string): Promise<string> {
   const merchantId = ctx.actor.merchant.id;
+  const known = committedKeys.get(merchantId);
+  if (known) return fingerprintWith(known, cardNumber);
   const read = async () =>
     (await ctx.db.selectFrom('card_fingerprint_keys').select('secret').where('merchant_id', '=', merchantId).executeTakeFirst()) as
       | { secret: string }
       | undefined;
   let row = await read();
+  // A key this transaction did not create is committed (PostgreSQL reads committed rows only) and never changes,
+  // so it is kept. On SQLite a batch of transactions shares one commit, so a key seen there may not be committed yet.
+  if (row && ctx.deps.store.engine === 'postgres') remember(merchantId, row.secret);
   if (!row) {
     await ctx.db
       .insertInto('card_fingerprint_keys')
@@ -24,6 +29,19 @@ export async function cardFingerprint(ctx: OpContext, cardNumber: string): Promi
     row = await read();
   }
   if (!row) throw new Error('card fingerprint key missing after insert');
-  const digest = createHmac('sha256', Buffer.from(row.secret, 'hex')).update(cardNumber, 'utf8').digest('base64url');
+  return fingerprintWith(row.secret, cardNumber);
+}
+
+const KEY_CACHE_SIZE = 10_000;
+/** Committed per-merchant keys, by merchant id (a key is never changed or deleted). */
+const committedKeys = new Map<string, string>();
+
+function remember(merchantId: string, secret: string): void {
+  if (committedKeys.size >= KEY_CACHE_SIZE) committedKeys.clear();
+  committedKeys.set(merchantId, secret);
+}
+
+function fingerprintWith(secretHex: string, cardNumber: string): string {
+  const digest = createHmac('sha256', Buffer.from(secretHex, 'hex')).update(cardNumber, 'utf8').digest('base64url');
   return digest.replace(/[-_]/g, '').slice(0, FINGERPRINT_LENGTH);
 }

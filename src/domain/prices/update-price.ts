@@ -67,7 +67,7 @@ export async function updatePrice(ctx: OpContext, id: string, input: UpdatePrice
   }
 
   try {
-    await updateObject(ctx.db, PRICES_TABLE, ctx.actor.scope, next, priceColumns(next));
+    await updateObject(ctx.db, PRICES_TABLE, ctx.actor.scope, next, priceColumns(next), { immediate: true });
   } catch (err) {
     if (next.lookup_key !== null && isUniqueViolation(err)) throw lookupKeyConflict(next.lookup_key, 'lookup_key');
     throw err;

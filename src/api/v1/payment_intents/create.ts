@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { confirmPaymentIntent } from '../../../domain/payment-intents/confirm-payment-intent.js';
-import { createPaymentIntent } from '../../../domain/payment-intents/create-payment-intent.js';
+import { createStoredPaymentIntent } from '../../../domain/payment-intents/create-payment-intent.js';
 import { zOneOf } from '../../../http/catalog-params.js';
 import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
 import { zBool, zId } from '../../../http/params.js';
@@ -40,7 +40,7 @@ export const createPaymentIntentEndpoint = defineEndpoint({
         param: 'return_url',
       });
     }
-    const intent = await createPaymentIntent(ctx, {
+    const { stored, presented: intent } = await createStoredPaymentIntent(ctx, {
       amount: body.amount,
       currency: body.currency,
       customer: body.customer ?? body.customer_id,
@@ -55,7 +55,7 @@ export const createPaymentIntentEndpoint = defineEndpoint({
       setup_future_usage: body.setup_future_usage,
     });
     if (body.confirm !== true) return intent;
-    const result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url });
+    const result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url }, { created: stored });
     if (result.error) throw new CommittedError(result.error);
     return result.intent;
   },
