@@ -3,7 +3,9 @@
 // other. Each writes a JSON report under test-results/. TEST_BROWSER=off skips the browser suite.
 import { spawnSync } from 'node:child_process';
 
+/** @type {string[]} */
 const extra = process.argv.slice(2);
+/** @param {string[]} args */
 const run = (args) => spawnSync(process.execPath, [new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname, 'run', ...args, ...extra], { stdio: 'inherit' }).status ?? 1;
 
 const api = run([]);
