@@ -335,10 +335,20 @@ async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>
   }
 }
 
+/**
+ * A string as a PostgreSQL literal: quotes doubled, and when it holds a backslash the escape-string form with
+ * backslashes doubled too, which reads the same whatever `standard_conforming_strings` says (as pg.escapeLiteral,
+ * without its character-by-character loop).
+ */
+function quote(text: string): string {
+  const quoted = text.includes("'") ? text.replace(/'/g, "''") : text;
+  return text.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}
+
 /** Parameters that are sent as text anyway, written into the statement as quoted literals (same typing: unknown). */
 function literal(value: unknown): string | undefined {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') return Number.isFinite(value) ? `'${String(value)}'` : undefined;
   if (typeof value === 'bigint') return `'${value.toString()}'`;
   if (typeof value === 'boolean') return value ? "'true'" : "'false'";
