@@ -13,13 +13,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openStore, type Engine } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
+import { renderPng } from './chart.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -237,20 +237,6 @@ function chartSvg(figures: Figure[]): string {
     })
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif"><rect width="100%" height="100%" fill="#fff"/><text x="16" y="24" font-size="15" font-weight="bold">Railyard throughput (requests or deliveries per second; grey = bare INSERT in the same run)</text>${bars}</svg>`;
-}
-
-function renderPng(svgPath: string, pngPath: string, width: number, height: number): boolean {
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  if (!chromium) return false;
-  const profile = mkdtempSync(join(tmpdir(), 'railyard-chart-'));
-  try {
-    execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--user-data-dir=${profile}`, `--window-size=${width},${height}`, `--screenshot=${pngPath}`, `file://${svgPath}`], { stdio: 'ignore', timeout: 60_000 });
-    return existsSync(pngPath);
-  } catch {
-    return false;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
 }
 
 const all: Figure[] = [];

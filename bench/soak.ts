@@ -16,6 +16,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import type { Engine } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
+import { lineChartSvg, renderPng } from './chart.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 10);
@@ -364,6 +365,8 @@ async function main(): Promise<void> {
     ...(stats.unexpected.length
       ? ['Unexpected answers (first ones):', '', ...stats.unexpected.map((u) => `- \`${u}\``), '']
       : []),
+    '![RSS over time](soak.png)',
+    '',
     '| t (s) | RSS (MB) | requests in interval | requests/s | unexpected |',
     '|---:|---:|---:|---:|---:|',
     ...samples.map(
@@ -374,6 +377,13 @@ async function main(): Promise<void> {
   ];
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'soak.md'), lines.join('\n'));
+  const svg = lineChartSvg(
+    `Railyard soak: server RSS under mixed load (${MINUTES} min, ${ENGINE === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
+    'MB',
+    samples.map((s) => ({ x: s.t, y: s.rssMb })),
+  );
+  writeFileSync(join(RESULTS, 'soak.svg'), svg);
+  if (!renderPng(join(RESULTS, 'soak.svg'), join(RESULTS, 'soak.png'), 900, 360)) process.stdout.write('(no chromium: chart left as soak.svg)\n');
   process.stdout.write(`${lines.slice(6, 14).join('\n')}\nWrote bench/results/soak.md\n`);
   if (exit !== 0 || stats.errors > 0) process.exitCode = 1;
 }
