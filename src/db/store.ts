@@ -202,13 +202,20 @@ function openPostgres(url: string, poolSize: number): Store {
  */
 class Pipeline {
   /** Held statements (literals written in), not yet sent. */
-  private held: string[] = ['begin'];
+  private held: string[] = [];
   /** Sent statements whose answers nobody awaits yet. */
   private pending: Promise<void>[] = [];
   private corked = false;
   failure: unknown;
 
   constructor(private readonly client: pg.PoolClient) {}
+
+  /** Starts a transaction on the connection: BEGIN is held until the first awaited statement. */
+  open(): void {
+    this.held = ['begin'];
+    this.pending = [];
+    this.failure = undefined;
+  }
 
   /** Holds a write until the next awaited statement. */
   defer(compiled: { sql: string; parameters: readonly unknown[] }): void {
@@ -294,23 +301,19 @@ class Pipeline {
   }
 }
 
-/** The open pipeline of each transaction handle (PostgreSQL only). */
+/** Each pooled connection's transaction handle, and each handle's pipeline (PostgreSQL only). */
+const handles = new WeakMap<pg.PoolClient, Db>();
 const pipelines = new WeakMap<Db, Pipeline>();
-/** One Kysely handle per pooled connection, bound to that connection alone. */
-const boundHandles = new WeakMap<pg.PoolClient, { db: Db; current: { pipeline?: Pipeline } }>();
 
 async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let handle = boundHandles.get(client);
-  if (!handle) {
-    const current: { pipeline?: Pipeline } = {};
-    handle = { db: boundKysely(client, current), current };
-    boundHandles.set(client, handle);
+  let tx = handles.get(client);
+  if (!tx) {
+    tx = boundKysely(client);
+    handles.set(client, tx);
   }
-  const tx = handle.db;
-  const pipeline = new Pipeline(client);
-  handle.current.pipeline = pipeline;
-  pipelines.set(tx, pipeline);
+  const pipeline = pipelines.get(tx) as Pipeline;
+  pipeline.open();
   let broken: Error | undefined;
   try {
     let result: T;
@@ -329,8 +332,6 @@ async function pipelinedTransaction<T>(pool: pg.Pool, fn: (tx: Db) => Promise<T>
     });
     throw err;
   } finally {
-    pipelines.delete(tx);
-    delete handle.current.pipeline;
     client.release(broken);
   }
 }
@@ -362,23 +363,21 @@ function withLiterals(text: string, parameters: readonly unknown[]): string | un
   let failed = false;
   const out = text.replace(TOKENS, (token) => {
     if (token.startsWith("'") || token.startsWith('"')) return token;
-    if (token.length > 1 && token.startsWith('$')) {
-      const lit = literal(parameters[Number(token.slice(1)) - 1]);
-      if (lit !== undefined && Number(token.slice(1)) <= parameters.length) return lit;
-    }
+    const position = token.length > 1 && token.startsWith('$') ? Number(token.slice(1)) : 0;
+    const lit = position >= 1 && position <= parameters.length ? literal(parameters[position - 1]) : undefined;
+    if (lit !== undefined) return lit;
     failed = true;
     return token;
   });
   return failed ? undefined : out;
 }
 
-/** A Kysely instance whose every query runs on `client` (the transaction's connection). */
-function boundKysely(client: pg.PoolClient, current: { pipeline?: Pipeline }): Db {
+/** A Kysely instance whose every query runs on `client` (the transaction's connection), through its pipeline. */
+function boundKysely(client: pg.PoolClient): Db {
+  const pipeline = new Pipeline(client);
   const connection: DatabaseConnection = {
     async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-      const { command, rowCount, rows } = current.pipeline
-        ? await current.pipeline.run(compiled)
-        : ((await client.query(compiled.sql, [...compiled.parameters])) as pg.QueryResult);
+      const { command, rowCount, rows } = await pipeline.run(compiled);
       const affected = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
       return { rows: rows as R[], ...(affected ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}) };
     },
@@ -395,7 +394,7 @@ function boundKysely(client: pg.PoolClient, current: { pipeline?: Pipeline }): D
     releaseConnection: () => Promise.resolve(),
     destroy: () => Promise.resolve(),
   };
-  return new Kysely({
+  const db: Db = new Kysely({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
       createDriver: () => driver,
@@ -403,6 +402,8 @@ function boundKysely(client: pg.PoolClient, current: { pipeline?: Pipeline }): D
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
+  pipelines.set(db, pipeline);
+  return db;
 }
 
 /**

@@ -96,7 +96,7 @@ export class IdempotencyStore {
     // happens inside the transaction, together with the lock, to save round trips.
     if (!postgres) {
       const existing = await this.lookup(this.store.db, scope, key);
-      if (existing && existing.expires_at > nowS) return this.replay(existing, print);
+      if (isLive(existing, nowS)) return this.replay(existing, print);
     }
 
     const slot = `${scope.merchantId}|${scope.livemode ? 1 : 0}|${key}`;
@@ -105,7 +105,7 @@ export class IdempotencyStore {
     try {
       return await this.store.withTransaction(async (tx) => {
         const row = postgres ? await this.lockAndLookup(tx, slot, scope, key) : await this.lookup(tx, scope, key);
-        if (row && row.expires_at > nowS) return this.replay(row, print);
+        if (isLive(row, nowS)) return this.replay(row, print);
         const response = await work(tx);
         if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, row === undefined);
         return { replayed: false as const, response: { status: response.status, body: response.body } };
@@ -113,7 +113,7 @@ export class IdempotencyStore {
     } catch (err) {
       if (isUniqueViolation(err)) {
         const row = await this.lookup(this.store.db, scope, key);
-        if (row && row.expires_at > nowS) return this.replay(row, print);
+        if (isLive(row, nowS)) return this.replay(row, print);
       }
       throw err;
     } finally {
@@ -217,6 +217,11 @@ export class IdempotencyStore {
         : row.response_body;
     return { replayed: true, response: { status: row.response_status, body } };
   }
+}
+
+/** A stored response still inside its 24-hour window (the `row is Row` narrowing lets replay take it). */
+function isLive(row: Row | undefined, nowS: number): row is Row {
+  return row !== undefined && row.expires_at > nowS;
 }
 
 function inUse(): AppError {
