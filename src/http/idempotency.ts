@@ -103,6 +103,22 @@ export class IdempotencyStore {
     if (this.inFlight.has(slot)) throw inUse();
     this.inFlight.add(slot);
     try {
+      if (postgres) {
+        // Optimistic first: most keys are new, so claim the key without waiting for the answer (the claim leaves
+        // with the transaction's first statement, or with its COMMIT). When anything fails — the claim, or the work
+        // before the claim was even sent — nothing was committed, and the careful path below answers exactly as it
+        // always would: replay, 409, or the work's own error.
+        try {
+          return await this.store.withTransaction(async (tx) => {
+            await this.claim(tx, slot, scope, key);
+            const response = await work(tx);
+            if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, true);
+            return { replayed: false as const, response: { status: response.status, body: response.body } };
+          });
+        } catch {
+          // fall through to the careful path
+        }
+      }
       return await this.store.withTransaction(async (tx) => {
         const row = postgres ? await this.lockAndLookup(tx, slot, scope, key) : await this.lookup(tx, scope, key);
         if (isLive(row, nowS)) return this.replay(row, print);
@@ -119,6 +135,16 @@ export class IdempotencyStore {
     } finally {
       this.inFlight.delete(slot);
     }
+  }
+
+  /**
+   * PostgreSQL: the optimistic claim (migration 0006), held to travel with the transaction's first statement. It
+   * fails the transaction (SQLSTATE RY001), before anything is written, when the key is locked by a request in
+   * flight or a response (live or expired) is stored for it.
+   */
+  private async claim(tx: Db, slot: string, scope: Scope, key: string): Promise<void> {
+    const call = sql`select railyard_claim_idempotency_key(${slot}, ${scope.merchantId}, ${modeValue(scope)}::integer, ${key})`;
+    await deferWrite(tx, { compile: () => call.compile(tx), execute: () => call.execute(tx) });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Digits and lowercase letters only: every collation orders them alike (see timeComponent). */
@@ -6,15 +6,24 @@ const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 const TIME_CHARS = 10;
 const RANDOM_CHARS = 14;
 
+/** Random bytes drawn from the system's CSPRNG a block at a time: one call per block, not per id. */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++] as number;
+}
+
 /** Random base62 text of the given length (rejection sampling: no modulo bias). */
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    const bytes = randomBytes(length * 2);
-    for (const b of bytes) {
-      if (b < 248) out += BASE62.charAt(b % 62);
-      if (out.length === length) break;
-    }
+    const b = randomByte();
+    if (b < 248) out += BASE62.charAt(b % 62);
   }
   return out;
 }

@@ -81,6 +81,29 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(await mine()).toEqual({ ...after, idempotency: after.idempotency + 1 });
   });
 
+  it('replays the stored response even when running the request again would now fail', async () => {
+    const created = await api.post('/v1/customers', { name: 'Short-lived' }, { idempotencyKey: key() });
+    const id = created.body.id as string;
+    const k = key();
+    const update = await api.post(`/v1/customers/${id}`, { name: 'Renamed' }, { idempotencyKey: k });
+    expect(update.status).toBe(200);
+    expect((await api.del(`/v1/customers/${id}`)).status).toBe(200);
+    // The customer is gone: a new update would be a 404, but the key's stored answer is the 200.
+    expectError(await api.post(`/v1/customers/${id}`, { name: 'Renamed' }, { idempotencyKey: key() }), 404, 'resource_missing');
+    const again = await api.post(`/v1/customers/${id}`, { name: 'Renamed' }, { idempotencyKey: k });
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(update.text);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // The same for a stored error that committed (a declined card's 402), replayed as stored.
+    const declineKey = key();
+    const declined = await api.post('/v1/payment_intents', { amount: 500, currency: 'usd', payment_method: 'pm_card_declined', confirm: true }, { idempotencyKey: declineKey });
+    expect(declined.status).toBe(402);
+    const declinedAgain = await api.post('/v1/payment_intents', { amount: 500, currency: 'usd', payment_method: 'pm_card_declined', confirm: true }, { idempotencyKey: declineKey });
+    expect(declinedAgain.status).toBe(402);
+    expect(declinedAgain.text).toBe(declined.text);
+    expect(declinedAgain.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('answers 422 idempotency_key_reused for the same key with other parameters or on another path', async () => {
     const k = key();
     const first = await api.post('/v1/customers', { name: 'Original' }, { idempotencyKey: k });
