@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_POOL_SIZE } from './db/store.js';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4242),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(DEFAULT_POOL_SIZE),
   PUBLIC_URL: z.url().optional(),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   IDEMPOTENCY_KEY: z.enum(['required', 'optional']).default('required'),
@@ -18,6 +20,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL connections per process (docs/deploy.md); SQLite ignores it. */
+  databasePoolSize: number;
   publicUrl: string;
   rateLimits: boolean;
   idempotencyKeyRequired: boolean;
@@ -40,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? 'sqlite:./data/railyard.db',
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     rateLimits: e.RATE_LIMITS === 'on',
     idempotencyKeyRequired: e.IDEMPOTENCY_KEY === 'required',

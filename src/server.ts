@@ -34,7 +34,7 @@ export async function startServer(
   options: { clock?: Clock; logger?: Logger; announce?: (line: string) => void } = {},
 ): Promise<Server> {
   const logger = options.logger ?? createLogger(config);
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(store);
   const clock = options.clock ?? systemClock;
   const deps: Deps = { store, clock, config, logger };

@@ -1,10 +1,11 @@
+import { modeValue } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
 import { createPriceFromData, type PriceData } from '../prices/create-price-from-data.js';
-import { loadPrice } from '../prices/load-price.js';
-import type { Price } from '../prices/price.js';
+import { PRICES_TABLE, type Price } from '../prices/price.js';
 import { loadProduct } from '../products/load-product.js';
+import { isDeletedProduct, PRODUCTS_TABLE, type StoredProduct } from '../products/product.js';
 import { lineAmount } from './line-amount.js';
 import { MAX_LINE_ITEMS, type LineItem } from './session.js';
 
@@ -40,6 +41,7 @@ export async function buildLineItems(
     throw new AppError('parameter_invalid', `Invalid ${base}: at most ${MAX_LINE_ITEMS} line items.`, { param: base });
   }
   let currency = options.currency;
+  const catalog = await loadCatalog(ctx, inputs.flatMap((input) => (input.price !== undefined ? [input.price] : [])));
   const items: LineItem[] = [];
   for (const [i, input] of inputs.entries()) {
     const at = (field: string) => `${base}[${i}][${field}]`;
@@ -50,14 +52,17 @@ export async function buildLineItems(
     let description: string;
     let currencyParam: string;
     if (input.price !== undefined) {
-      price = await loadPrice(ctx, input.price, { param: at('price') });
+      const entry = catalog.get(input.price);
+      if (!entry) throw new AppError('resource_missing', `No such price: '${input.price}'`, { param: at('price') });
+      price = entry.price;
       currencyParam = at('price');
       if (!price.active && !options.ownPrices?.has(price.id)) {
         throw new AppError('parameter_invalid', `The price '${price.id}' is archived (active=false) and cannot be sold. Use an active price.`, {
           param: at('price'),
         });
       }
-      const product = await loadProduct(ctx, price.product, { param: at('price') });
+      const product = entry.product;
+      if (!product || isDeletedProduct(product)) throw new AppError('resource_missing', `No such product: '${price.product}'`, { param: at('price') });
       if (!product.active && !options.ownPrices?.has(price.id)) {
         throw new AppError('parameter_invalid', `The product '${product.id}' of price '${price.id}' is archived (active=false) and cannot be sold.`, {
           param: at('price'),
@@ -89,6 +94,31 @@ export async function buildLineItems(
     });
   }
   return { items, currency: currency as string };
+}
+
+/**
+ * The caller's prices named by the line items, each with its product (undefined if missing), in one query: the same
+ * rows loadPrice and loadProduct would read one by one.
+ */
+async function loadCatalog(ctx: OpContext, ids: string[]): Promise<Map<string, { price: Price; product: StoredProduct | undefined }>> {
+  const catalog = new Map<string, { price: Price; product: StoredProduct | undefined }>();
+  if (ids.length === 0) return catalog;
+  const { scope } = ctx.actor;
+  const rows = (await ctx.db
+    .selectFrom(`${PRICES_TABLE} as p`)
+    .leftJoin(`${PRODUCTS_TABLE} as d`, (join) =>
+      join.onRef('d.merchant_id', '=', 'p.merchant_id').onRef('d.livemode', '=', 'p.livemode').onRef('d.id', '=', 'p.product'),
+    )
+    .select(['p.data as price', 'd.data as product'])
+    .where('p.merchant_id', '=', scope.merchantId)
+    .where('p.livemode', '=', modeValue(scope))
+    .where('p.id', 'in', [...new Set(ids)])
+    .execute()) as { price: string; product: string | null }[];
+  for (const row of rows) {
+    const price = JSON.parse(row.price) as Price;
+    catalog.set(price.id, { price, product: row.product === null ? undefined : (JSON.parse(row.product) as StoredProduct) });
+  }
+  return catalog;
 }
 
 function currencyMismatch(param: string, found: string, expected: string): AppError {

@@ -10,10 +10,14 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
   let livePrice: string;
   let otherPrice: string;
   let recurring: string;
+  let ofArchivedProduct: string;
   beforeAll(async () => {
     ({ server, api, cat } = await startCheckoutServer(engine));
     archived = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 100, active: false }))).id as string;
     recurring = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 100, recurring: { interval: 'month' } }))).id as string;
+    const retired = await ok(api.post('/v1/products', { name: 'Retired' }));
+    ofArchivedProduct = (await ok(api.post('/v1/prices', { product: retired.id, currency: 'usd', unit_amount: 100 }))).id as string;
+    await ok(api.post(`/v1/products/${retired.id as string}`, { active: false }));
     const live = client(server, server.merchant.keys.sk_live);
     const lp = await ok(live.post('/v1/products', { name: 'Live' }));
     livePrice = (await ok(live.post('/v1/prices', { product: lp.id, currency: 'usd', unit_amount: 100 }))).id as string;
@@ -53,6 +57,8 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
     await refused(create({ line_items: [{ price: livePrice, quantity: 1 }] }), 404, 'resource_missing', 'line_items[0][price]', before);
     await refused(create({ line_items: [{ price: otherPrice, quantity: 1 }] }), 404, 'resource_missing', 'line_items[0][price]', before);
     await refused(create({ line_items: [{ price: archived, quantity: 1 }] }), 400, 'parameter_invalid', 'line_items[0][price]', before);
+    await refused(create({ line_items: [{ price: cat.price, quantity: 1 }, { price: 'price_missing', quantity: 1 }] }), 404, 'resource_missing', 'line_items[1][price]', before);
+    await refused(create({ line_items: [{ price: cat.price, quantity: 1 }, { price: ofArchivedProduct, quantity: 1 }] }), 400, 'parameter_invalid', 'line_items[1][price]', before);
     await refused(
       create({ line_items: [{ price: cat.price, quantity: 1 }, { price: cat.eurPrice, quantity: 1 }] }),
       400,
