@@ -42,11 +42,15 @@ export async function createPaymentIntent(
   return (await createStoredPaymentIntent(ctx, input, options)).presented;
 }
 
-/** createPaymentIntent, also answering the intent as stored (for a confirmation in the same transaction). */
+/**
+ * createPaymentIntent, also answering the intent as stored (for a confirmation in the same transaction).
+ * `confirming`: the caller confirms it next, in this transaction, and then calls writeUnsavedPaymentIntent; the row
+ * is written once, by the confirmation's save, rather than inserted here and updated there.
+ */
 export async function createStoredPaymentIntent(
   ctx: OpContext,
   input: CreatePaymentIntentInput,
-  options: { checkoutSession?: string | undefined } = {},
+  options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency);
   const customer = input.customer ?? null;
@@ -81,7 +85,7 @@ export async function createStoredPaymentIntent(
     statement_descriptor: input.statement_descriptor ?? null,
     status: PAYMENT_INTENT_INITIAL_STATUS[usable ? 'with_payment_method' : 'without_payment_method'],
   };
-  await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null);
+  await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null, { untilSaved: options.confirming === true });
   const presented = await presentPaymentIntent(ctx, intent, []);
   await recordEvent(ctx, 'payment_intent.created', presented, { paymentIntent: id });
   return { stored: intent, presented };

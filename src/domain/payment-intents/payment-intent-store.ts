@@ -33,13 +33,40 @@ export async function loadPaymentIntent(
   };
 }
 
-export async function insertPaymentIntent(ctx: OpContext, intent: StoredPaymentIntent, checkoutSession: string | null): Promise<void> {
+/**
+ * Intents created in a transaction whose row is written later, by their first save (an intent created and confirmed
+ * in one request is written once, in its confirmed state, instead of inserted and then updated). By transaction
+ * handle; the value is the intent's `checkout_session` column.
+ */
+const unwritten = new WeakMap<object, Map<string, string | null>>();
+
+export async function insertPaymentIntent(
+  ctx: OpContext,
+  intent: StoredPaymentIntent,
+  checkoutSession: string | null,
+  options: { untilSaved?: boolean; authenticatedPaymentMethod?: string | null } = {},
+): Promise<void> {
+  if (options.untilSaved) {
+    let pending = unwritten.get(ctx.db);
+    if (!pending) unwritten.set(ctx.db, (pending = new Map<string, string | null>()));
+    pending.set(intent.id, checkoutSession);
+    return;
+  }
   await insertObject(ctx.db, PAYMENT_INTENTS_TABLE, ctx.actor.scope, intent, {
     customer: intent.customer,
     status: intent.status,
     checkout_session: checkoutSession,
-    authenticated_payment_method: null,
+    authenticated_payment_method: options.authenticatedPaymentMethod ?? null,
   });
+}
+
+/** Writes an intent inserted `untilSaved` that no save has written yet (as it is now); a no-op otherwise. */
+export async function writeUnsavedPaymentIntent(ctx: OpContext, intent: StoredPaymentIntent): Promise<void> {
+  const pending = unwritten.get(ctx.db);
+  if (!pending?.has(intent.id)) return;
+  const checkoutSession = pending.get(intent.id) ?? null;
+  pending.delete(intent.id);
+  await insertPaymentIntent(ctx, intent, checkoutSession);
 }
 
 export async function savePaymentIntent(
@@ -47,6 +74,13 @@ export async function savePaymentIntent(
   intent: StoredPaymentIntent,
   options: { authenticatedPaymentMethod?: string | null } = {},
 ): Promise<void> {
+  const pending = unwritten.get(ctx.db);
+  if (pending?.has(intent.id)) {
+    const checkoutSession = pending.get(intent.id) ?? null;
+    pending.delete(intent.id);
+    await insertPaymentIntent(ctx, intent, checkoutSession, { authenticatedPaymentMethod: options.authenticatedPaymentMethod ?? null });
+    return;
+  }
   await updateObject(ctx.db, PAYMENT_INTENTS_TABLE, ctx.actor.scope, intent, {
     customer: intent.customer,
     status: intent.status,

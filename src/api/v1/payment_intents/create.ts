@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { confirmPaymentIntent } from '../../../domain/payment-intents/confirm-payment-intent.js';
 import { createStoredPaymentIntent } from '../../../domain/payment-intents/create-payment-intent.js';
+import { writeUnsavedPaymentIntent } from '../../../domain/payment-intents/payment-intent-store.js';
 import { zOneOf } from '../../../http/catalog-params.js';
 import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
 import { zBool, zId } from '../../../http/params.js';
@@ -53,9 +54,15 @@ export const createPaymentIntentEndpoint = defineEndpoint({
       metadata: body.metadata,
       receipt_email: body.receipt_email,
       setup_future_usage: body.setup_future_usage,
-    });
+    }, { confirming: body.confirm === true });
     if (body.confirm !== true) return intent;
-    const result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url }, { created: stored });
+    let result;
+    try {
+      result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url }, { created: stored });
+    } finally {
+      // The confirmation's save wrote the row; if it did not get that far, the row is written as created.
+      await writeUnsavedPaymentIntent(ctx, stored);
+    }
     if (result.error) throw new CommittedError(result.error);
     return result.intent;
   },
