@@ -3,6 +3,7 @@ import type { Deps } from '../domain/context.js';
 import { SessionExpiryJob } from './expire-sessions.js';
 import { RetentionSweep } from './retention.js';
 import { Scheduler } from './scheduler.js';
+import { TableStatisticsJob } from './table-statistics.js';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhook-delivery.js';
 
 export { Scheduler, type Job } from './scheduler.js';
@@ -22,5 +23,6 @@ export function createScheduler(deps: Deps, options: JobsOptions = {}): Schedule
   scheduler.register(new WebhookWorker(deps, { ...options.webhooks, onProgress: () => scheduler.wake() }));
   scheduler.register(new RetentionSweep(deps));
   scheduler.register(new SessionExpiryJob(deps));
+  scheduler.register(new TableStatisticsJob(deps));
   return scheduler;
 }
