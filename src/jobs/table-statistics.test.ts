@@ -19,15 +19,24 @@ describe.each(ENGINES)('table statistics job (%s)', (engine) => {
     }
     const job = new TableStatisticsJob(server.deps);
     if (engine === 'sqlite') {
-      expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [] });
+      expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [], skipped: 'not PostgreSQL' });
       return;
     }
     const autovacuum = (await sql<{ a: string }>`select current_setting('autovacuum') as a`.execute(server.store.db)).rows[0]?.a;
     if (autovacuum !== 'off') {
       // PostgreSQL's own autovacuum keeps the statistics: the job leaves them to it.
-      expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [] });
+      expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [], skipped: 'autovacuum is on' });
       return;
     }
+    // Another node running a pass holds the lock: this one skips.
+    await server.store.db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(7304816628930187521)`.execute(conn);
+      try {
+        expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [], skipped: 'another node is running the pass' });
+      } finally {
+        await sql`select pg_advisory_unlock(7304816628930187521)`.execute(conn);
+      }
+    });
     // Table activity reaches pg_stat_user_tables within a second or so of each commit.
     let analyzed: string[] = [];
     for (let i = 0; i < 50 && !analyzed.includes('customers'); i++) {

@@ -9,6 +9,15 @@ export const TABLE_STATISTICS_EVERY_MS = 5_000;
 const BASE_THRESHOLD = 50;
 const ANALYZE_SCALE = 0.1;
 const VACUUM_SCALE = 0.2;
+/** The session-level advisory lock that lets one node at a time run the pass (an arbitrary fixed key). */
+const STATISTICS_LOCK = '7304816628930187521';
+
+export interface StatisticsPass {
+  analyzed: string[];
+  vacuumed: string[];
+  /** Why the pass did nothing, when it did nothing on purpose. */
+  skipped?: string;
+}
 
 interface TableActivity {
   relname: string;
@@ -37,29 +46,42 @@ export class TableStatisticsJob implements Job {
     return false;
   }
 
-  /** One pass; answers the tables it analyzed and vacuumed (none when autovacuum is on or on SQLite). */
-  async maintain(): Promise<{ analyzed: string[]; vacuumed: string[] }> {
-    const done = { analyzed: [] as string[], vacuumed: [] as string[] };
+  /** One pass: the tables it analyzed and vacuumed, or why it did nothing. */
+  async maintain(): Promise<StatisticsPass> {
+    const done: StatisticsPass = { analyzed: [], vacuumed: [] };
     const { store } = this.deps;
-    if (store.engine !== 'postgres') return done;
+    if (store.engine !== 'postgres') return { ...done, skipped: 'not PostgreSQL' };
     const setting = await sql<{ autovacuum: string }>`select current_setting('autovacuum') as autovacuum`.execute(store.db);
-    if (setting.rows[0]?.autovacuum !== 'off') return done;
-    const tables = (
-      await sql<TableActivity>`
-        select relname, n_live_tup, n_dead_tup, n_mod_since_analyze
-        from pg_stat_user_tables where schemaname = current_schema()`.execute(store.db)
-    ).rows;
-    for (const t of tables) {
-      const live = t.n_live_tup;
-      const name = sql.id(t.relname);
-      if (t.n_dead_tup > BASE_THRESHOLD + VACUUM_SCALE * live) {
-        await sql`vacuum (analyze) ${name}`.execute(store.db);
-        done.vacuumed.push(t.relname);
-      } else if (t.n_mod_since_analyze > BASE_THRESHOLD + ANALYZE_SCALE * live) {
-        await sql`analyze ${name}`.execute(store.db);
-        done.analyzed.push(t.relname);
+    if (setting.rows[0]?.autovacuum !== 'off') return { ...done, skipped: 'autovacuum is on' };
+    // One node at a time: the pass runs on one connection holding a session-level advisory lock (VACUUM cannot run
+    // inside a transaction, so a transaction-scoped lock would not do); a node that does not get it skips the pass.
+    await store.db.connection().execute(async (conn) => {
+      const lock = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${STATISTICS_LOCK}::bigint) as locked`.execute(conn);
+      if (lock.rows[0]?.locked !== true) {
+        done.skipped = 'another node is running the pass';
+        return;
       }
-    }
+      try {
+        const tables = (
+          await sql<TableActivity>`
+            select relname, n_live_tup, n_dead_tup, n_mod_since_analyze
+            from pg_stat_user_tables where schemaname = current_schema()`.execute(conn)
+        ).rows;
+        for (const t of tables) {
+          const live = t.n_live_tup;
+          const name = sql.id(t.relname);
+          if (t.n_dead_tup > BASE_THRESHOLD + VACUUM_SCALE * live) {
+            await sql`vacuum (analyze) ${name}`.execute(conn);
+            done.vacuumed.push(t.relname);
+          } else if (t.n_mod_since_analyze > BASE_THRESHOLD + ANALYZE_SCALE * live) {
+            await sql`analyze ${name}`.execute(conn);
+            done.analyzed.push(t.relname);
+          }
+        }
+      } finally {
+        await sql`select pg_advisory_unlock(${STATISTICS_LOCK}::bigint)`.execute(conn);
+      }
+    });
     if (done.analyzed.length > 0 || done.vacuumed.length > 0) {
       this.deps.logger.debug({ analyzed: done.analyzed, vacuumed: done.vacuumed }, 'table statistics refreshed');
     }
