@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { openStore, type Engine } from '../src/db/store.js';
+import { openStore, type Engine, type Store } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
 import { renderPng } from './chart.js';
 
@@ -88,17 +88,12 @@ async function load(opts: autocannon.Options): Promise<Omit<Figure, 'engine' | '
  * Waits until the webhook worker has fanned out every event written so far (at most two minutes), so that each
  * scenario starts from a quiet server rather than sharing the machine with the previous scenario's backlog.
  */
-async function settle(url: string): Promise<void> {
-  const store = openStore(url, { poolSize: 1 });
-  try {
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const row = await store.db.selectFrom('event_outbox').select((eb) => eb.fn.countAll().as('n')).where('dispatched_at', 'is', null).executeTakeFirst();
-      if (Number(row?.n ?? 0) === 0) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  } finally {
-    await store.close();
+async function settle(monitor: Store): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const row = await monitor.db.selectFrom('event_outbox').select((eb) => eb.fn.countAll().as('n')).where('dispatched_at', 'is', null).executeTakeFirst();
+    if (Number(row?.n ?? 0) === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
   }
   await new Promise((r) => setTimeout(r, 1000));
 }
@@ -163,7 +158,13 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const bareRps = bareFigure.rps;
 
   const db = await database(engine);
+  const monitor = openStore(db.url, { poolSize: 1 });
   let server = await railyard(db.url);
+  /** One measured scenario on the Railyard server, started once the previous one's webhook backlog is drained. */
+  const scenario = async (name: string, opts: autocannon.Options) => {
+    await settle(monitor);
+    add(name, server.child.pid, await load(opts), bareRps);
+  };
   const merchant = JSON.parse(
     execFileSync(process.execPath, ['bin/railyard.js', 'merchants', 'create', '--name', 'Bench', '--json'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } }).toString(),
   ) as { keys: { sk_test: string } };
@@ -183,14 +184,10 @@ async function benchEngine(engine: string): Promise<Figure[]> {
     ],
   });
 
-  await settle(db.url);
-  add('POST /v1/customers', server.child.pid, await load(posting('/v1/customers', { email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } })), bareRps);
-  await settle(db.url);
-  add(
+  await scenario('POST /v1/customers', posting('/v1/customers', { email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } }));
+  await scenario(
     'POST /v1/payment_intents (confirm, pm_card_visa)',
-    server.child.pid,
-    await load(posting('/v1/payment_intents', { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true })),
-    bareRps,
+    posting('/v1/payment_intents', { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }),
   );
 
   const product = await post('/v1/products', { name: 'Bench T-shirt' });
@@ -205,14 +202,11 @@ async function benchEngine(engine: string): Promise<Figure[]> {
     ],
   };
   for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, () => post('/v1/checkout/sessions', sessionBody)));
-  await settle(db.url);
-  add('POST /v1/checkout/sessions (2 line items, 1k stored)', server.child.pid, await load(posting('/v1/checkout/sessions', sessionBody)), bareRps);
+  await scenario('POST /v1/checkout/sessions (2 line items, 1k stored)', posting('/v1/checkout/sessions', sessionBody));
 
   const one = await post('/v1/customers', { email: 'one@example.com' });
-  await settle(db.url);
-  add('GET /v1/customers/:id', server.child.pid, await load({ url: `${server.base}/v1/customers/${String(one.id)}`, headers }), bareRps);
-  await settle(db.url);
-  add('GET /v1/customers?limit=10 (list page)', server.child.pid, await load({ url: `${server.base}/v1/customers?limit=10`, headers }), bareRps);
+  await scenario('GET /v1/customers/:id', { url: `${server.base}/v1/customers/${String(one.id)}`, headers });
+  await scenario('GET /v1/customers?limit=10 (list page)', { url: `${server.base}/v1/customers?limit=10`, headers });
 
   // Growth: the same session create with GROWTH_ROWS sessions, PaymentIntents and events already stored.
   await stop(server.child);
@@ -221,16 +215,13 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   await seedCopies(db.url, 'payment_intents', 'pi', GROWTH_ROWS);
   await seedCopies(db.url, 'events', 'evt', GROWTH_ROWS);
   server = await railyard(db.url);
-  await settle(db.url);
-  add(
+  await scenario(
     `POST /v1/checkout/sessions (2 line items, ${GROWTH_ROWS >= 1_000_000 ? `${GROWTH_ROWS / 1_000_000}M` : GROWTH_ROWS} stored)`,
-    server.child.pid,
-    await load(posting('/v1/checkout/sessions', sessionBody)),
-    bareRps,
+    posting('/v1/checkout/sessions', sessionBody),
   );
-  await settle(db.url);
-  add(`GET /v1/checkout/sessions?limit=10 (${GROWTH_ROWS} stored)`, server.child.pid, await load({ url: `${server.base}/v1/checkout/sessions?limit=10`, headers }), bareRps);
+  await scenario(`GET /v1/checkout/sessions?limit=10 (${GROWTH_ROWS} stored)`, { url: `${server.base}/v1/checkout/sessions?limit=10`, headers });
   await stop(server.child);
+  await monitor.close();
   await db.drop();
 
   // Webhook deliveries per second (one process, local receiver).

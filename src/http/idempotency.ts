@@ -111,9 +111,7 @@ export class IdempotencyStore {
         try {
           return await this.store.withTransaction(async (tx) => {
             await this.claim(tx, slot, scope, key);
-            const response = await work(tx);
-            if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, true);
-            return { replayed: false as const, response: { status: response.status, body: response.body } };
+            return this.runAndSave(tx, scope, key, print, nowS, work, true);
           });
         } catch {
           // fall through to the careful path
@@ -122,9 +120,7 @@ export class IdempotencyStore {
       return await this.store.withTransaction(async (tx) => {
         const row = postgres ? await this.lockAndLookup(tx, slot, scope, key) : await this.lookup(tx, scope, key);
         if (isLive(row, nowS)) return this.replay(row, print);
-        const response = await work(tx);
-        if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, row === undefined);
-        return { replayed: false as const, response: { status: response.status, body: response.body } };
+        return this.runAndSave(tx, scope, key, print, nowS, work, row === undefined);
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -135,6 +131,21 @@ export class IdempotencyStore {
     } finally {
       this.inFlight.delete(slot);
     }
+  }
+
+  /** Runs the work and stores its response (never a 5xx) in the same transaction; `fresh`: no row for the key was seen. */
+  private async runAndSave(
+    tx: Db,
+    scope: Scope,
+    key: string,
+    print: string,
+    nowS: number,
+    work: (tx: Db) => Promise<StoredResponse>,
+    fresh: boolean,
+  ): Promise<Execution> {
+    const response = await work(tx);
+    if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, fresh);
+    return { replayed: false, response: { status: response.status, body: response.body } };
   }
 
   /**

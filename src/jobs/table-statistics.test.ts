@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, startTestServer, type TestServer } from '../../test/harness.js';
-import { TableStatisticsJob } from './table-statistics.js';
+import { STATISTICS_LOCK, TableStatisticsJob } from './table-statistics.js';
 
 describe.each(ENGINES)('table statistics job (%s)', (engine) => {
   let server: TestServer;
@@ -30,11 +30,11 @@ describe.each(ENGINES)('table statistics job (%s)', (engine) => {
     }
     // Another node running a pass holds the lock: this one skips.
     await server.store.db.connection().execute(async (conn) => {
-      await sql`select pg_advisory_lock(7304816628930187521)`.execute(conn);
+      await sql`select pg_advisory_lock(${STATISTICS_LOCK}::bigint)`.execute(conn);
       try {
         expect(await job.maintain()).toEqual({ analyzed: [], vacuumed: [], skipped: 'another node is running the pass' });
       } finally {
-        await sql`select pg_advisory_unlock(7304816628930187521)`.execute(conn);
+        await sql`select pg_advisory_unlock(${STATISTICS_LOCK}::bigint)`.execute(conn);
       }
     });
     // Table activity reaches pg_stat_user_tables within a second or so of each commit.

@@ -10,7 +10,7 @@ const BASE_THRESHOLD = 50;
 const ANALYZE_SCALE = 0.1;
 const VACUUM_SCALE = 0.2;
 /** The session-level advisory lock that lets one node at a time run the pass (an arbitrary fixed key). */
-const STATISTICS_LOCK = '7304816628930187521';
+export const STATISTICS_LOCK = '7304816628930187521';
 
 export interface StatisticsPass {
   analyzed: string[];

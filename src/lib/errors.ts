@@ -85,6 +85,6 @@ export function errorBody(err: AppError): { error: Record<string, unknown> } {
   };
 }
 
-export function notFound(noun: string, id: string): AppError {
-  return new AppError('resource_missing', `No such ${noun}: '${id}'`, { param: 'id' });
+export function notFound(noun: string, id: string, param = 'id'): AppError {
+  return new AppError('resource_missing', `No such ${noun}: '${id}'`, { param });
 }

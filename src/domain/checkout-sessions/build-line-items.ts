@@ -1,5 +1,5 @@
 import { modeValue } from '../../db/objects.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
 import { createPriceFromData, type PriceData } from '../prices/create-price-from-data.js';
@@ -53,7 +53,7 @@ export async function buildLineItems(
     let currencyParam: string;
     if (input.price !== undefined) {
       const entry = catalog.get(input.price);
-      if (!entry) throw new AppError('resource_missing', `No such price: '${input.price}'`, { param: at('price') });
+      if (!entry) throw notFound('price', input.price, at('price'));
       price = entry.price;
       currencyParam = at('price');
       if (!price.active && !options.ownPrices?.has(price.id)) {
@@ -62,7 +62,7 @@ export async function buildLineItems(
         });
       }
       const product = entry.product;
-      if (!product || isDeletedProduct(product)) throw new AppError('resource_missing', `No such product: '${price.product}'`, { param: at('price') });
+      if (!product || isDeletedProduct(product)) throw notFound('product', price.product, at('price'));
       if (!product.active && !options.ownPrices?.has(price.id)) {
         throw new AppError('parameter_invalid', `The product '${product.id}' of price '${price.id}' is archived (active=false) and cannot be sold.`, {
           param: at('price'),

@@ -6,7 +6,7 @@ import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { checkPaymentAmount } from './amount.js';
 import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
-import { insertPaymentIntent, presentPaymentIntent } from './payment-intent-store.js';
+import { holdPaymentIntentUntilSaved, insertPaymentIntent, presentPaymentIntent } from './payment-intent-store.js';
 import { PAYMENT_INTENT_INITIAL_STATUS } from './state-machine.js';
 
 export interface CreatePaymentIntentInput {
@@ -85,7 +85,8 @@ export async function createStoredPaymentIntent(
     statement_descriptor: input.statement_descriptor ?? null,
     status: PAYMENT_INTENT_INITIAL_STATUS[usable ? 'with_payment_method' : 'without_payment_method'],
   };
-  await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null, { untilSaved: options.confirming === true });
+  if (options.confirming) holdPaymentIntentUntilSaved(ctx, intent, options.checkoutSession ?? null);
+  else await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null);
   const presented = await presentPaymentIntent(ctx, intent, []);
   await recordEvent(ctx, 'payment_intent.created', presented, { paymentIntent: id });
   return { stored: intent, presented };

@@ -40,18 +40,28 @@ export async function loadPaymentIntent(
  */
 const unwritten = new WeakMap<object, Map<string, string | null>>();
 
+/** Holds a new intent's row until its first save (or writeUnsavedPaymentIntent) writes it. */
+export function holdPaymentIntentUntilSaved(ctx: OpContext, intent: StoredPaymentIntent, checkoutSession: string | null): void {
+  let pending = unwritten.get(ctx.db);
+  if (!pending) unwritten.set(ctx.db, (pending = new Map<string, string | null>()));
+  pending.set(intent.id, checkoutSession);
+}
+
+/** Takes a held intent out of the holding: its `checkout_session` column, or undefined when it is not held. */
+function takeHeld(ctx: OpContext, id: string): { checkoutSession: string | null } | undefined {
+  const pending = unwritten.get(ctx.db);
+  if (!pending?.has(id)) return undefined;
+  const checkoutSession = pending.get(id) ?? null;
+  pending.delete(id);
+  return { checkoutSession };
+}
+
 export async function insertPaymentIntent(
   ctx: OpContext,
   intent: StoredPaymentIntent,
   checkoutSession: string | null,
-  options: { untilSaved?: boolean; authenticatedPaymentMethod?: string | null } = {},
+  options: { authenticatedPaymentMethod?: string | null } = {},
 ): Promise<void> {
-  if (options.untilSaved) {
-    let pending = unwritten.get(ctx.db);
-    if (!pending) unwritten.set(ctx.db, (pending = new Map<string, string | null>()));
-    pending.set(intent.id, checkoutSession);
-    return;
-  }
   await insertObject(ctx.db, PAYMENT_INTENTS_TABLE, ctx.actor.scope, intent, {
     customer: intent.customer,
     status: intent.status,
@@ -60,13 +70,10 @@ export async function insertPaymentIntent(
   });
 }
 
-/** Writes an intent inserted `untilSaved` that no save has written yet (as it is now); a no-op otherwise. */
+/** Writes a held intent that no save has written yet (as it is now); a no-op otherwise. */
 export async function writeUnsavedPaymentIntent(ctx: OpContext, intent: StoredPaymentIntent): Promise<void> {
-  const pending = unwritten.get(ctx.db);
-  if (!pending?.has(intent.id)) return;
-  const checkoutSession = pending.get(intent.id) ?? null;
-  pending.delete(intent.id);
-  await insertPaymentIntent(ctx, intent, checkoutSession);
+  const held = takeHeld(ctx, intent.id);
+  if (held) await insertPaymentIntent(ctx, intent, held.checkoutSession);
 }
 
 export async function savePaymentIntent(
@@ -74,11 +81,9 @@ export async function savePaymentIntent(
   intent: StoredPaymentIntent,
   options: { authenticatedPaymentMethod?: string | null } = {},
 ): Promise<void> {
-  const pending = unwritten.get(ctx.db);
-  if (pending?.has(intent.id)) {
-    const checkoutSession = pending.get(intent.id) ?? null;
-    pending.delete(intent.id);
-    await insertPaymentIntent(ctx, intent, checkoutSession, { authenticatedPaymentMethod: options.authenticatedPaymentMethod ?? null });
+  const held = takeHeld(ctx, intent.id);
+  if (held) {
+    await insertPaymentIntent(ctx, intent, held.checkoutSession, { authenticatedPaymentMethod: options.authenticatedPaymentMethod ?? null });
     return;
   }
   await updateObject(ctx.db, PAYMENT_INTENTS_TABLE, ctx.actor.scope, intent, {
