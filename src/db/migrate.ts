@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004_webhooks.js';
 import * as m0002 from './migrations/0002_catalog.js';
 import * as m0005 from './migrations/0005_checkout.js';
 import * as m0006 from './migrations/0006_idempotency_claim.js';
+import * as m0007 from './migrations/0007_idempotency_claim_lock.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_catalog': m0002,
   '0005_checkout': m0005,
   '0006_idempotency_claim': m0006,
+  '0007_idempotency_claim_lock': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -1,4 +1,5 @@
 import { AppError } from '../lib/errors.js';
+import { insertStatement, write } from './statements.js';
 import { deferWrite, type Db } from './store.js';
 
 /** The tenancy boundary: every row belongs to one merchant and one mode. */
@@ -27,16 +28,15 @@ export async function insertObject(
   extra: Record<string, unknown> = {},
   options: { immediate?: boolean } = {},
 ): Promise<void> {
-  const query = tx.insertInto(table).values({
+  const row = {
     merchant_id: scope.merchantId,
     livemode: modeValue(scope),
     id: object.id,
     created: object.created,
     data: JSON.stringify(object),
     ...extra,
-  });
-  if (options.immediate) await query.execute();
-  else await deferWrite(tx, query);
+  };
+  await write(tx, insertStatement(tx, table, row), options);
 }
 
 /**

@@ -364,18 +364,57 @@ function literal(value: unknown): string | undefined {
 
 const TOKENS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$\d+|\$|;|--|\/\*/g;
 
+/**
+ * A statement text cut at its parameter placeholders: `parts[0] $positions[0] parts[1] …`; null when the text holds
+ * something that must not be rewritten (a `$` that is not a placeholder, a `;`, a comment).
+ */
+interface Template {
+  parts: string[];
+  positions: number[];
+}
+
+/** Templates by statement text: a statement's text is the same on every request, so it is cut once. */
+const templates = new Map<string, Template | null>();
+const TEMPLATE_CACHE = 1000;
+
+function template(text: string): Template | null {
+  let cut = templates.get(text);
+  if (cut !== undefined) return cut;
+  const parts: string[] = [];
+  const positions: number[] = [];
+  let from = 0;
+  let failed = false;
+  for (const match of text.matchAll(TOKENS)) {
+    const token = match[0];
+    if (token.startsWith("'") || token.startsWith('"')) continue;
+    const position = token.length > 1 && token.startsWith('$') ? Number(token.slice(1)) : 0;
+    if (position < 1) {
+      failed = true;
+      break;
+    }
+    parts.push(text.slice(from, match.index));
+    positions.push(position);
+    from = match.index + token.length;
+  }
+  parts.push(text.slice(from));
+  cut = failed ? null : { parts, positions };
+  if (templates.size >= TEMPLATE_CACHE) templates.clear();
+  templates.set(text, cut);
+  return cut;
+}
+
 /** `sql` with each `$n` replaced by its parameter as a literal; undefined when that cannot be done safely. */
 function withLiterals(text: string, parameters: readonly unknown[]): string | undefined {
-  let failed = false;
-  const out = text.replace(TOKENS, (token) => {
-    if (token.startsWith("'") || token.startsWith('"')) return token;
-    const position = token.length > 1 && token.startsWith('$') ? Number(token.slice(1)) : 0;
-    const lit = position >= 1 && position <= parameters.length ? literal(parameters[position - 1]) : undefined;
-    if (lit !== undefined) return lit;
-    failed = true;
-    return token;
-  });
-  return failed ? undefined : out;
+  const cut = template(text);
+  if (cut === null) return undefined;
+  let out = cut.parts[0] as string;
+  for (let i = 0; i < cut.positions.length; i++) {
+    const position = cut.positions[i] as number;
+    const lit = position <= parameters.length ? literal(parameters[position - 1]) : undefined;
+    if (lit === undefined) return undefined;
+    out += lit + (cut.parts[i + 1] as string);
+  }
+  return out;
 }
 
 /** A Kysely instance whose every query runs on `client` (the transaction's connection), through its pipeline. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { modeValue, type Scope } from '../db/objects.js';
+import { insertStatement, write } from '../db/statements.js';
 import { deferWrite, isUniqueViolation, type Db, type Store } from '../db/store.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { AppError } from '../lib/errors.js';
@@ -105,13 +106,14 @@ export class IdempotencyStore {
     try {
       if (postgres) {
         // Optimistic first: most keys are new, so claim the key without waiting for the answer (the claim leaves
-        // with the transaction's first statement, or with its COMMIT). When anything fails — the claim, or the work
-        // before the claim was even sent — nothing was committed, and the careful path below answers exactly as it
-        // always would: replay, 409, or the work's own error.
+        // with the transaction's first statement, or with its COMMIT), and let the stored-response INSERT's primary
+        // key catch a key that already has one. When anything fails — the claim, that INSERT, or the work before
+        // the claim was even sent — nothing was committed, and the careful path below answers exactly as it always
+        // would: replay, 409, or the work's own error.
         try {
           return await this.store.withTransaction(async (tx) => {
-            await this.claim(tx, slot, scope, key);
-            return this.runAndSave(tx, scope, key, print, nowS, work, true);
+            await this.claim(tx, slot);
+            return this.runAndSave(tx, scope, key, print, nowS, work, true, true);
           });
         } catch {
           // fall through to the careful path
@@ -133,7 +135,10 @@ export class IdempotencyStore {
     }
   }
 
-  /** Runs the work and stores its response (never a 5xx) in the same transaction; `fresh`: no row for the key was seen. */
+  /**
+   * Runs the work and stores its response (never a 5xx) in the same transaction. `fresh`: no row for the key was
+   * seen, or none was looked for (`optimistic`).
+   */
   private async runAndSave(
     tx: Db,
     scope: Scope,
@@ -142,19 +147,26 @@ export class IdempotencyStore {
     nowS: number,
     work: (tx: Db) => Promise<StoredResponse>,
     fresh: boolean,
+    optimistic = false,
   ): Promise<Execution> {
     const response = await work(tx);
     if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, fresh);
+    else if (optimistic && (await this.lookup(tx, scope, key)) !== undefined) {
+      // Nothing is stored for a 5xx, so no primary key stops this attempt: a response stored for the key already
+      // must win, and the careful path replays it.
+      throw new Error('idempotency key already stored');
+    }
     return { replayed: false, response: { status: response.status, body: response.body } };
   }
 
   /**
-   * PostgreSQL: the optimistic claim (migration 0006), held to travel with the transaction's first statement. It
+   * PostgreSQL: the optimistic claim (migration 0007), held to travel with the transaction's first statement. It
    * fails the transaction (SQLSTATE RY001), before anything is written, when the key is locked by a request in
-   * flight or a response (live or expired) is stored for it.
+   * flight. A response already stored for the key fails the transaction later, at the stored-response INSERT
+   * (primary key), so nothing of this attempt is committed either way.
    */
-  private async claim(tx: Db, slot: string, scope: Scope, key: string): Promise<void> {
-    const call = sql`select railyard_claim_idempotency_key(${slot}, ${scope.merchantId}, ${modeValue(scope)}::integer, ${key})`;
+  private async claim(tx: Db, slot: string): Promise<void> {
+    const call = sql`select railyard_claim_idempotency_slot(${slot})`;
     await deferWrite(tx, { compile: () => call.compile(tx), execute: () => call.execute(tx) });
   }
 
@@ -205,7 +217,7 @@ export class IdempotencyStore {
       expires_at: nowS + IDEMPOTENCY_TTL_S,
     };
     if (fresh) {
-      await deferWrite(tx, tx.insertInto('idempotency_keys').values(values));
+      await write(tx, insertStatement(tx, 'idempotency_keys', values));
       return;
     }
     const saved = await tx

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, request, startTestServer, type ApiResponse, type TestServer } from '../harness.js';
+import { insertObject } from '../../src/db/objects.js';
+import { IdempotencyStore } from '../../src/http/idempotency.js';
 import { counts, rawHttp, secondInstance } from './support.js';
 
 /** decisions.md §5. */
@@ -102,6 +104,23 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(declinedAgain.status).toBe(402);
     expect(declinedAgain.text).toBe(declined.text);
     expect(declinedAgain.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('lets a stored response win over a rerun that would answer 5xx (a 5xx is never stored), keeping none of its writes', async () => {
+    const store = new IdempotencyStore(server.store);
+    const now = Math.floor(Date.now() / 1000);
+    const scope = { merchantId: server.merchant.id, livemode: false };
+    const k = key();
+    const first = await store.run(scope, k, 'print', now, () => Promise.resolve({ status: 200, body: '{"first":true}' }));
+    expect(first.replayed).toBe(false);
+    const strayId = `cus_stray${randomUUID().replace(/-/g, '')}`;
+    const again = await store.run(scope, k, 'print', now, async (tx) => {
+      await insertObject(tx, 'customers', scope, { id: strayId, created: now }, { email: null });
+      return { status: 503, body: '{"error":{}}' };
+    });
+    expect(again).toEqual({ replayed: true, response: { status: 200, body: '{"first":true}' } });
+    const stray = await server.store.db.selectFrom('customers').select('id').where('id', '=', strayId).executeTakeFirst();
+    expect(stray).toBeUndefined();
   });
 
   it('answers 422 idempotency_key_reused for the same key with other parameters or on another path', async () => {

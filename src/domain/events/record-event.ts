@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { modeValue } from '../../db/objects.js';
-import { deferWrite } from '../../db/store.js';
+import { insertStatement, write } from '../../db/statements.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
 import { countSubscribedEndpoints } from '../webhooks/endpoint.js';
@@ -62,29 +61,8 @@ export async function recordEvent(
     created: actor.now,
     dispatched_at: null,
   };
-  if (ctx.deps.store.engine === 'postgres') {
-    // The event and its outbox row in a single statement, deferred: it travels with the next statement or COMMIT.
-    await deferWrite(
-      ctx.db,
-      ctx.db
-        .with('inserted_event', (db) => db.insertInto('events').values(row).returning('id'))
-        .insertInto('event_outbox')
-        .columns(['merchant_id', 'livemode', 'event_id', 'created', 'dispatched_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('inserted_event')
-            .select([
-              sql<string>`${outbox.merchant_id}::text`.as('merchant_id'),
-              sql<number>`${outbox.livemode}::integer`.as('livemode'),
-              'inserted_event.id',
-              sql<number>`${outbox.created}::bigint`.as('created'),
-              sql<null>`null::bigint`.as('dispatched_at'),
-            ]),
-        ),
-    );
-  } else {
-    await ctx.db.insertInto('events').values(row).execute();
-    await ctx.db.insertInto('event_outbox').values(outbox).execute();
-  }
+  // Two plain inserts; on PostgreSQL both are deferred writes that travel with the next statement or the COMMIT.
+  await write(ctx.db, insertStatement(ctx.db, 'events', row));
+  await write(ctx.db, insertStatement(ctx.db, 'event_outbox', outbox));
   return event;
 }
