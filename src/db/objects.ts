@@ -1,6 +1,6 @@
 import { AppError } from '../lib/errors.js';
 import { insertStatement, write } from './statements.js';
-import { deferWrite, type Db } from './store.js';
+import type { Db } from './store.js';
 
 /** The tenancy boundary: every row belongs to one merchant and one mode. */
 export interface Scope {
@@ -57,8 +57,7 @@ export async function updateObject(
     .where('merchant_id', '=', scope.merchantId)
     .where('livemode', '=', modeValue(scope))
     .where('id', '=', object.id);
-  if (options.immediate) await query.execute();
-  else await deferWrite(tx, query);
+  await write(tx, query.compile(), options);
 }
 
 /**

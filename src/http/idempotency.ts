@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { modeValue, type Scope } from '../db/objects.js';
 import { insertStatement, write } from '../db/statements.js';
-import { deferWrite, isUniqueViolation, type Db, type Store } from '../db/store.js';
+import { isUniqueViolation, type Db, type Store } from '../db/store.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { AppError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/secrets.js';
@@ -113,7 +113,7 @@ export class IdempotencyStore {
         try {
           return await this.store.withTransaction(async (tx) => {
             await this.claim(tx, slot);
-            return this.runAndSave(tx, scope, key, print, nowS, work, true, true);
+            return this.runAndSave(tx, scope, key, print, nowS, work, 'unchecked');
           });
         } catch {
           // fall through to the careful path
@@ -122,7 +122,7 @@ export class IdempotencyStore {
       return await this.store.withTransaction(async (tx) => {
         const row = postgres ? await this.lockAndLookup(tx, slot, scope, key) : await this.lookup(tx, scope, key);
         if (isLive(row, nowS)) return this.replay(row, print);
-        return this.runAndSave(tx, scope, key, print, nowS, work, row === undefined);
+        return this.runAndSave(tx, scope, key, print, nowS, work, row === undefined ? 'none' : 'expired');
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -136,8 +136,8 @@ export class IdempotencyStore {
   }
 
   /**
-   * Runs the work and stores its response (never a 5xx) in the same transaction. `fresh`: no row for the key was
-   * seen, or none was looked for (`optimistic`).
+   * Runs the work and stores its response (never a 5xx) in the same transaction. `found`: what the transaction knows
+   * of a row for the key — none, an expired one (replaced), or nothing because it did not look (the optimistic path).
    */
   private async runAndSave(
     tx: Db,
@@ -146,12 +146,11 @@ export class IdempotencyStore {
     print: string,
     nowS: number,
     work: (tx: Db) => Promise<StoredResponse>,
-    fresh: boolean,
-    optimistic = false,
+    found: 'none' | 'expired' | 'unchecked',
   ): Promise<Execution> {
     const response = await work(tx);
-    if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, fresh);
-    else if (optimistic && (await this.lookup(tx, scope, key)) !== undefined) {
+    if (response.status < 500) await this.save(tx, scope, key, print, nowS, response, found !== 'expired');
+    else if (found === 'unchecked' && (await this.lookup(tx, scope, key)) !== undefined) {
       // Nothing is stored for a 5xx, so no primary key stops this attempt: a response stored for the key already
       // must win, and the careful path replays it.
       throw new Error('idempotency key already stored');
@@ -166,8 +165,7 @@ export class IdempotencyStore {
    * (primary key), so nothing of this attempt is committed either way.
    */
   private async claim(tx: Db, slot: string): Promise<void> {
-    const call = sql`select railyard_claim_idempotency_slot(${slot})`;
-    await deferWrite(tx, { compile: () => call.compile(tx), execute: () => call.execute(tx) });
+    await write(tx, sql`select railyard_claim_idempotency_slot(${slot})`.compile(tx));
   }
 
   /**
