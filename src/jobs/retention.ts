@@ -4,7 +4,7 @@ import type { Job } from './scheduler.js';
 
 /** Events (with their deliveries and attempts) are kept at least this long, by the merchant's clock. */
 export const EVENT_RETENTION_S = 30 * 24 * 3600;
-/** Dispatched outbox rows are only a record of work done; they go after an hour (real time). */
+/** Outbox rows that an earlier release marked dispatched (instead of deleting them) go after an hour (real time). */
 export const OUTBOX_RETENTION_S = 3600;
 /** How often the sweep runs (on the scheduler's clock). */
 export const RETENTION_SWEEP_EVERY_MS = 10 * 60_000;

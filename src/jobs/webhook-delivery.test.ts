@@ -228,6 +228,33 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     for (const e of otherList.body.data) await otherMerchant.del(`/v1/webhook_endpoints/${e.id}`);
   });
 
+  it('takes an event out of the outbox in the transaction that fans it out; a failed fan-out leaves it there', async () => {
+    receiver = await startReceiver();
+    await endpointFor(receiver.url, ['customer.created']);
+    await t.tick();
+    receiver.received.length = 0;
+    const db = t.server.store.db;
+    const outboxOf = async (eventId: string) =>
+      (await db.selectFrom('event_outbox').select('event_id').where('event_id', '=', eventId).execute()).length;
+    await api.post('/v1/customers', { email: 'outbox@example.com' });
+    const event = (await api.get<{ data: { id: string }[] }>('/v1/events?type=customer.created&limit=1')).body.data[0]!;
+    expect(await outboxOf(event.id)).toBe(1);
+
+    // The deliveries cannot be written: the pass fails and the event stays in the outbox, undelivered.
+    await db.schema.alterTable('webhook_deliveries').renameTo('webhook_deliveries_away').execute();
+    try {
+      await expect(t.worker.fanOut()).rejects.toThrow();
+    } finally {
+      await db.schema.alterTable('webhook_deliveries_away').renameTo('webhook_deliveries').execute();
+    }
+    expect(await outboxOf(event.id)).toBe(1);
+    expect(receiver.received).toHaveLength(0);
+
+    await t.tick();
+    expect(await outboxOf(event.id)).toBe(0);
+    expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([event.id]);
+  });
+
   it('pauses queued deliveries while the endpoint is disabled and resumes them when it is enabled', async () => {
     receiver = await startReceiver((_r, i) => (i === 0 ? { kind: 'status', status: 500 } : { kind: 'status', status: 200 }));
     const endpoint = await endpointFor(receiver.url);

@@ -155,39 +155,26 @@ export class WebhookWorker implements Job {
     await Promise.race([this.drain(), new Promise<void>((r) => setTimeout(r, remaining).unref())]);
   }
 
-  /** Fans up to FANOUT_BATCH outbox rows out into deliveries; returns how many rows it took. */
+  /**
+   * Fans up to FANOUT_BATCH outbox rows out into deliveries; returns how many rows it took. A row is deleted in the
+   * transaction that fans it out, so the outbox holds only what is still to do: its reads stay as cheap at a
+   * million events as at ten (rows marked and kept made every pass walk the ones already done).
+   */
   async fanOut(): Promise<number> {
     const { store } = this.deps;
     // A plain read first: an empty outbox (the common case) costs no transaction.
     const any = await store.db.selectFrom('event_outbox').select('event_id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst();
     if (!any) return 0;
     return store.withTransaction(async (tx) => {
-      let q = tx
-        .selectFrom('event_outbox')
-        .select(['merchant_id', 'livemode', 'event_id'])
-        .where('dispatched_at', 'is', null)
-        .orderBy('created')
-        .limit(FANOUT_BATCH);
-      if (store.engine === 'postgres') q = q.forUpdate().skipLocked();
-      const rows = (await q.execute()) as { merchant_id: string; livemode: number; event_id: string }[];
-      if (rows.length === 0) return 0;
-      const dispatchedAt = Math.floor(this.deps.clock.nowMs() / 1000);
-      for (const { scope, items } of groupByScope(rows, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
-        const ids = items.map((r) => r.event_id);
-        await this.fanOutGroup(tx, scope, ids);
-        await tx
-          .updateTable('event_outbox')
-          .set({ dispatched_at: dispatchedAt })
-          .where('merchant_id', '=', scope.merchantId)
-          .where('livemode', '=', modeValue(scope))
-          .where('event_id', 'in', ids)
-          .execute();
+      const { taken, events } = await takeOutboxRows(tx, store.engine);
+      for (const { scope, items } of groupByScope(events, (e) => ({ merchantId: e.merchant_id, livemode: e.livemode === 1 }))) {
+        await this.fanOutGroup(tx, scope, items);
       }
-      return rows.length;
+      return taken;
     });
   }
 
-  private async fanOutGroup(tx: Db, scope: Scope, eventIds: string[]): Promise<void> {
+  private async fanOutGroup(tx: Db, scope: Scope, events: OutboxEvent[]): Promise<void> {
     const endpoints = (
       (await tx
         .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
@@ -197,13 +184,6 @@ export class WebhookWorker implements Job {
         .where('status', '=', 'enabled')
         .execute()) as { data: string }[]
     ).map((r) => JSON.parse(r.data) as WebhookEndpoint);
-    const events = (await tx
-      .selectFrom('events')
-      .select(['id', 'type', 'created', 'pending_webhooks'])
-      .where('merchant_id', '=', scope.merchantId)
-      .where('livemode', '=', modeValue(scope))
-      .where('id', 'in', eventIds)
-      .execute()) as { id: string; type: string; created: number; pending_webhooks: number }[];
     const rows: Record<string, unknown>[] = [];
     const corrected = new Map<string, number>();
     for (const event of events) {
@@ -558,6 +538,67 @@ export class WebhookWorker implements Job {
 }
 
 /** Items grouped by tenant scope, in first-seen order. */
+/** An event whose outbox row a fan-out pass took. */
+interface OutboxEvent {
+  merchant_id: string;
+  livemode: number;
+  id: string;
+  type: string;
+  created: number;
+  pending_webhooks: number;
+}
+
+/**
+ * Removes the oldest FANOUT_BATCH outbox rows inside `tx` and returns how many it took, with their events (rows a
+ * previous release marked dispatched instead of deleting are left to the retention sweep). PostgreSQL: one
+ * statement; rows other workers hold are skipped (FOR UPDATE SKIP LOCKED) and the events are found by primary key
+ * whatever the tables' statistics say. SQLite: one writer at a time. A rollback puts the rows back.
+ */
+async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; events: OutboxEvent[] }> {
+  if (engine === 'postgres') {
+    const result = await sql<Omit<OutboxEvent, 'type'> & { type: string | null; taken: number }>`
+      with t as (
+        delete from event_outbox o
+        using (
+          select merchant_id, livemode, event_id from event_outbox
+          where dispatched_at is null order by created limit ${FANOUT_BATCH} for update skip locked
+        ) c
+        where o.merchant_id = c.merchant_id and o.livemode = c.livemode and o.event_id = c.event_id
+        returning o.merchant_id, o.livemode, o.event_id
+      )
+      select t.merchant_id, t.livemode, t.event_id as id, e.type, e.created, e.pending_webhooks, count(*) over () as taken
+      from t left join events e on e.merchant_id = t.merchant_id and e.livemode = t.livemode and e.id = t.event_id`.execute(tx);
+    const events: OutboxEvent[] = [];
+    // An event already removed by retention has nothing left to deliver.
+    for (const { type, merchant_id, livemode, id, created, pending_webhooks } of result.rows) {
+      if (type !== null) events.push({ merchant_id, livemode, id, type, created, pending_webhooks });
+    }
+    return { taken: result.rows[0]?.taken ?? 0, events };
+  }
+  const rows = (await tx
+    .selectFrom('event_outbox')
+    .select(['merchant_id', 'livemode', 'event_id'])
+    .where('dispatched_at', 'is', null)
+    .orderBy('created')
+    .limit(FANOUT_BATCH)
+    .execute()) as { merchant_id: string; livemode: number; event_id: string }[];
+  const events: OutboxEvent[] = [];
+  for (const { scope, items } of groupByScope(rows, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
+    const ids = items.map((r) => r.event_id);
+    await tx.deleteFrom('event_outbox').where('merchant_id', '=', scope.merchantId).where('livemode', '=', modeValue(scope)).where('event_id', 'in', ids).execute();
+    events.push(
+      ...((await tx
+        .selectFrom('events')
+        .select(['merchant_id', 'livemode', 'id', 'type', 'created', 'pending_webhooks'])
+        .where('merchant_id', '=', scope.merchantId)
+        .where('livemode', '=', modeValue(scope))
+        .where('id', 'in', ids)
+        .execute()) as OutboxEvent[]),
+    );
+  }
+  return { taken: rows.length, events };
+}
+
 function groupByScope<T>(items: T[], scopeOf: (item: T) => Scope): { scope: Scope; items: T[] }[] {
   const groups = new Map<string, { scope: Scope; items: T[] }>();
   for (const item of items) {
