@@ -5,7 +5,7 @@
  *     line items, GET /v1/customers/:id, GET /v1/customers?limit=10 — autocannon, 50 connections, RATE_LIMITS=off;
  *   - checkout session create again after 1,000,000 sessions (and as many PaymentIntents and events) are stored;
  *   - webhook deliveries per second to a local receiver (bench/webhook-delivery.ts);
- *   - the server's RSS after each scenario.
+ *   - the server's RSS after each scenario, and the CPU per request of the server and (PostgreSQL) the database.
  * Results: bench/results/bench.md, bench/results/bench.json and a chart bench/results/bench.png (rendered with the
  * system's chromium when present; the SVG is kept beside it).
  *
@@ -13,7 +13,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -36,8 +36,35 @@ interface Figure {
   p99: number;
   failures: number;
   rssMb: number | null;
+  /** CPU time per request (user + system, µs) of the server process and, on PostgreSQL, of the database's processes. */
+  serverCpuUs: number | null;
+  databaseCpuUs: number | null;
   /** The bare endpoint's rate in the same run, for the ratio. */
   bareRps: number;
+}
+
+/** CPU time (user + system, ms) a process has used, from /proc; 0 when it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) used so far by every PostgreSQL process on this machine (the server and its backends). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 function rssMb(pid: number | undefined): number | null {
@@ -79,9 +106,24 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(opts: autocannon.Options): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
+/**
+ * One load run against the server `pid` on `engine`, with the CPU each side spent per request: the figure that
+ * does not drift with the machine's speed from one minute to the next, as the rate does.
+ */
+async function load(opts: autocannon.Options, pid: number | undefined, engine: string): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
+  const pg = engine === 'postgres';
+  const server0 = pid ? cpuMs(pid) : 0;
+  const database0 = pg ? postgresCpuMs() : 0;
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, failures: r.non2xx + r.errors + r.timeouts };
+  const perRequest = (ms: number) => (r.requests.total > 0 ? Math.round((ms * 1000) / r.requests.total) : null);
+  return {
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failures: r.non2xx + r.errors + r.timeouts,
+    serverCpuUs: pid ? perRequest(cpuMs(pid) - server0) : null,
+    databaseCpuUs: pg ? perRequest(postgresCpuMs() - database0) : null,
+  };
 }
 
 /**
@@ -161,12 +203,16 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const bareDb = await database(engine);
   const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts'], { DATABASE_URL: bareDb.url, PORT: '0' }, /listening \d+/);
   const barePort = Number(/listening (\d+)/.exec(bare.output)?.[1]);
-  const bareFigure = await load({
-    url: `http://127.0.0.1:${barePort}/bare`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com' }),
-  });
+  const bareFigure = await load(
+    {
+      url: `http://127.0.0.1:${barePort}/bare`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com' }),
+    },
+    bare.child.pid,
+    engine,
+  );
   add('bare INSERT (same engine)', bare.child.pid, bareFigure, bareFigure.rps);
   await stop(bare.child);
   await bareDb.drop();
@@ -178,7 +224,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   /** One measured scenario on the Railyard server, started once the previous one's webhook backlog is drained. */
   const scenario = async (name: string, opts: autocannon.Options) => {
     await settle(monitor);
-    add(name, server.child.pid, await load(opts), bareRps);
+    add(name, server.child.pid, await load(opts, server.child.pid, engine), bareRps);
   };
   const merchant = JSON.parse(
     execFileSync(process.execPath, ['bin/railyard.js', 'merchants', 'create', '--name', 'Bench', '--json'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } }).toString(),
@@ -231,9 +277,10 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   await seedCopies(db.url, 'events', 'evt', GROWTH_ROWS);
   await checkpoint(db.url);
   server = await railyard(db.url);
-  // The restarted server is warmed as the 1k scenario's was (by its 1,000 stored sessions): without it, this
-  // scenario alone measured a cold process (its code not yet compiled), and read the difference as growth.
-  for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, () => post('/v1/checkout/sessions', sessionBody)));
+  // The restarted server is warmed first (5 s of the same load, not measured), as the 1k scenario's server was by
+  // the scenarios before it: a process that has just started is still compiling its code (measured: its first 10 s
+  // of this load cost 19–35% more server CPU per request than the next 10 s), and that was read as growth.
+  await autocannon({ ...posting('/v1/checkout/sessions', sessionBody), connections: CONNECTIONS, duration: 5 });
   await scenario(
     `POST /v1/checkout/sessions (2 line items, ${GROWTH_ROWS >= 1_000_000 ? `${GROWTH_ROWS / 1_000_000}M` : GROWTH_ROWS} stored)`,
     posting('/v1/checkout/sessions', sessionBody),
@@ -253,7 +300,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const rate = Number(/= (\d+)\/s/.exec(out)?.[1] ?? 0);
   const p50 = Number(/p50 (\d+) ms/.exec(out)?.[1] ?? 0);
   const p99 = Number(/p99 (\d+) ms/.exec(out)?.[1] ?? 0);
-  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, bareRps });
+  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, serverCpuUs: null, databaseCpuUs: null, bareRps });
   return figures;
 }
 
@@ -288,11 +335,11 @@ const lines = [
   `${CONNECTIONS} connections, ${DURATION_S} s per scenario, RATE_LIMITS=off, LOG_LEVEL=warn, ${new Date().toISOString().slice(0, 10)}; ` +
     `client, server and database share one machine (${execFileSync('nproc').toString().trim()} cores, Node ${process.version}).`,
   '',
-  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
+  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...all.map((f) => {
     const ratio = f.scenario.startsWith('webhook') ? '' : `${Math.round((f.rps / f.bareRps) * 100)}%`;
-    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} |`;
+    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} | ${f.serverCpuUs ?? ''} | ${f.databaseCpuUs ?? ''} |`;
   }),
   '',
   '![throughput](bench.png)',
