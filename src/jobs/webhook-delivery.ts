@@ -537,7 +537,6 @@ export class WebhookWorker implements Job {
   }
 }
 
-/** Items grouped by tenant scope, in first-seen order. */
 /** An event whose outbox row a fan-out pass took. */
 interface OutboxEvent {
   merchant_id: string;
@@ -599,6 +598,7 @@ async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; 
   return { taken: rows.length, events };
 }
 
+/** Items grouped by tenant scope, in first-seen order. */
 function groupByScope<T>(items: T[], scopeOf: (item: T) => Scope): { scope: Scope; items: T[] }[] {
   const groups = new Map<string, { scope: Scope; items: T[] }>();
   for (const item of items) {
