@@ -167,7 +167,7 @@ export class WebhookWorker implements Job {
     if (!any) return 0;
     return store.withTransaction(async (tx) => {
       const { taken, events } = await takeOutboxRows(tx, store.engine);
-      for (const { scope, items } of groupByScope(events, (e) => ({ merchantId: e.merchant_id, livemode: e.livemode === 1 }))) {
+      for (const { scope, items } of groupByScope(events, rowScope)) {
         await this.fanOutGroup(tx, scope, items);
       }
       return taken;
@@ -270,7 +270,7 @@ export class WebhookWorker implements Job {
         taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
         chosen.push(r);
       }
-      for (const { scope, items } of groupByScope(chosen, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
+      for (const { scope, items } of groupByScope(chosen, rowScope)) {
         await tx
           .updateTable(DELIVERIES_TABLE)
           .set({ locked_by: this.workerId, locked_until: nowMs + this.leaseMs })
@@ -555,7 +555,7 @@ interface OutboxEvent {
  */
 async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; events: OutboxEvent[] }> {
   if (engine === 'postgres') {
-    const result = await sql<Omit<OutboxEvent, 'type'> & { type: string | null; taken: number }>`
+    const result = await sql<Omit<OutboxEvent, 'type'> & { type: string | null }>`
       with t as (
         delete from event_outbox o
         using (
@@ -565,14 +565,14 @@ async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; 
         where o.merchant_id = c.merchant_id and o.livemode = c.livemode and o.event_id = c.event_id
         returning o.merchant_id, o.livemode, o.event_id
       )
-      select t.merchant_id, t.livemode, t.event_id as id, e.type, e.created, e.pending_webhooks, count(*) over () as taken
+      select t.merchant_id, t.livemode, t.event_id as id, e.type, e.created, e.pending_webhooks
       from t left join events e on e.merchant_id = t.merchant_id and e.livemode = t.livemode and e.id = t.event_id`.execute(tx);
     const events: OutboxEvent[] = [];
-    // An event already removed by retention has nothing left to deliver.
+    // One row per outbox row taken (a left join); an event already removed by retention has nothing to deliver.
     for (const { type, merchant_id, livemode, id, created, pending_webhooks } of result.rows) {
       if (type !== null) events.push({ merchant_id, livemode, id, type, created, pending_webhooks });
     }
-    return { taken: result.rows[0]?.taken ?? 0, events };
+    return { taken: result.rows.length, events };
   }
   const rows = (await tx
     .selectFrom('event_outbox')
@@ -582,7 +582,7 @@ async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; 
     .limit(FANOUT_BATCH)
     .execute()) as { merchant_id: string; livemode: number; event_id: string }[];
   const events: OutboxEvent[] = [];
-  for (const { scope, items } of groupByScope(rows, (r) => ({ merchantId: r.merchant_id, livemode: r.livemode === 1 }))) {
+  for (const { scope, items } of groupByScope(rows, rowScope)) {
     const ids = items.map((r) => r.event_id);
     await tx.deleteFrom('event_outbox').where('merchant_id', '=', scope.merchantId).where('livemode', '=', modeValue(scope)).where('event_id', 'in', ids).execute();
     events.push(
@@ -596,6 +596,11 @@ async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; 
     );
   }
   return { taken: rows.length, events };
+}
+
+/** The tenant scope of a row that carries `merchant_id` and `livemode`. */
+function rowScope(row: { merchant_id: string; livemode: number }): Scope {
+  return { merchantId: row.merchant_id, livemode: row.livemode === 1 };
 }
 
 /** Items grouped by tenant scope, in first-seen order. */
