@@ -108,4 +108,58 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     expect(results.every((r) => r.status === 'rejected' || r.value === 'a1')).toBe(true);
     expect(await count('p')).toBe(40);
   });
+
+  // Transactions whose every statement is held go out whole; on PostgreSQL several may share one commit (group
+  // commit). Each must still commit or fail on its own, exactly as it would alone.
+  it('commits or fails each whole transaction on its own when many arrive at once', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        store.withTransaction(async (tx) => {
+          await deferWrite(tx, tx.insertInto('t').values({ id: `w${i}a`, n: i, s: `${i}`, b: 0 }));
+          // Every seventh one collides with a row committed before; every eleventh with another of this burst.
+          const second = i % 7 === 0 ? 'dup' : i % 11 === 0 ? 'w-shared' : `w${i}b`;
+          await deferWrite(tx, tx.insertInto('t').values({ id: second, n: i, s: `${i}`, b: 1 }));
+          return i;
+        }),
+      ),
+    );
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    const sevens = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 7 === 0);
+    const elevens = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 7 !== 0 && i % 11 === 0);
+    // All of the sevens fail, and all but one of the elevens (whichever committed first holds 'w-shared').
+    expect(failed.filter((i) => i % 7 === 0)).toEqual(sevens);
+    expect(failed.filter((i) => i % 7 !== 0)).toHaveLength(elevens.length - 1);
+    for (const r of results) if (r.status === 'rejected') expect(isUniqueViolation(r.reason)).toBe(true);
+    for (const [i, r] of results.entries()) if (r.status === 'fulfilled') expect(r.value).toBe(i);
+    // Each committed transaction left both of its rows, each failed one neither.
+    const rows = await store.db.selectFrom('t').select(['id', 'n']).where('id', 'like', 'w%').execute();
+    const committed = new Set(results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : [])));
+    expect(rows.filter((r) => String(r.id).endsWith('a')).map((r) => Number(r.n)).sort((a, b) => a - b)).toEqual([...committed]);
+    expect(rows).toHaveLength(committed.size * 2);
+  });
+
+  it.runIf(engine === 'postgres')('releases a failed whole transaction\'s locks before it answers', async () => {
+    // The idempotency claim takes a transaction-scoped advisory lock; whoever is told the transaction failed must be
+    // able to take the same lock at once (the careful path does exactly that).
+    const lock = (tx: typeof store.db, n: number) => deferWrite(tx, { compile: () => sql`select pg_advisory_xact_lock(${n})`.compile(tx), execute: () => sql`select pg_advisory_xact_lock(${n})`.execute(tx) });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        store
+          .withTransaction(async (tx) => {
+            await lock(tx, 9000 + i);
+            await deferWrite(tx, tx.insertInto('t').values({ id: i % 2 === 0 ? 'dup' : `l${i}`, n: i, s: '', b: 0 }));
+          })
+          .catch(async (err: unknown) => {
+            const taken = await store.withTransaction(async (tx) => {
+              const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${9000 + i}) as ok`.execute(tx);
+              return r.rows[0]?.ok;
+            });
+            expect(taken).toBe(true);
+            throw err;
+          }),
+      ),
+    );
+    expect(attempts.filter((r) => r.status === 'rejected')).toHaveLength(20);
+    expect(await count('l')).toBe(20);
+  });
 });

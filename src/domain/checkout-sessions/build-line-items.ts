@@ -1,4 +1,5 @@
 import { modeValue } from '../../db/objects.js';
+import { committedReader } from '../../db/store.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
@@ -104,7 +105,8 @@ async function loadCatalog(ctx: OpContext, ids: string[]): Promise<Map<string, {
   const catalog = new Map<string, { price: Price; product: StoredProduct | undefined }>();
   if (ids.length === 0) return catalog;
   const { scope } = ctx.actor;
-  const rows = (await ctx.db
+  // Committed rows, read without a lock (a price is never written in the transaction that names it).
+  const rows = (await committedReader(ctx.db)
     .selectFrom(`${PRICES_TABLE} as p`)
     .leftJoin(`${PRODUCTS_TABLE} as d`, (join) =>
       join.onRef('d.merchant_id', '=', 'p.merchant_id').onRef('d.livemode', '=', 'p.livemode').onRef('d.id', '=', 'p.product'),
