@@ -1,6 +1,6 @@
 import { AppError } from '../lib/errors.js';
 import { insertStatement, write } from './statements.js';
-import type { Db } from './store.js';
+import { findGathered, type Db } from './store.js';
 
 /** The tenancy boundary: every row belongs to one merchant and one mode. */
 export interface Scope {
@@ -71,6 +71,13 @@ export async function findObject<T>(
   id: string,
   options: { forUpdate?: boolean; engine?: string } = {},
 ): Promise<T | undefined> {
+  if (!options.forUpdate) {
+    const gathered = findGathered(db, table, scope.merchantId, modeValue(scope), id);
+    if (gathered) {
+      const data = await gathered;
+      return data === undefined ? undefined : (JSON.parse(data) as T);
+    }
+  }
   let q = db
     .selectFrom(table)
     .select('data')

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/harness.js';
-import { deferWrite, isUniqueViolation, openStore, type Store } from './store.js';
+import { deferWrite, findGathered, isUniqueViolation, openStore, type Store } from './store.js';
 
 // The transaction helper on each engine: deferred writes (held back and sent with the next awaited statement on
 // PostgreSQL) commit with the transaction or not at all, and carry every value exactly.
@@ -136,6 +136,35 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     const committed = new Set(results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : [])));
     expect(rows.filter((r) => String(r.id).endsWith('a')).map((r) => Number(r.n)).sort((a, b) => a - b)).toEqual([...committed]);
     expect(rows).toHaveLength(committed.size * 2);
+  });
+
+  it('gathers lookups by id outside transactions on PostgreSQL, each answered with its own row', async () => {
+    await sql`create table objs (merchant_id text, livemode integer, id text, data text, primary key (merchant_id, livemode, id))`.execute(store.db);
+    const scopes = [['m1', 0], ['m1', 1], ['m2', 0]] as const;
+    for (const [m, l] of scopes) {
+      for (let i = 0; i < 50; i++) {
+        await sql`insert into objs values (${m}, ${l}, ${`o${i}`}, ${JSON.stringify({ m, l, i })})`.execute(store.db);
+      }
+    }
+    // Inside a transaction, and on SQLite, nothing is gathered: the caller reads as usual.
+    await store.withTransaction(async (tx) => {
+      expect(findGathered(tx, 'objs', 'm1', 0, 'o1')).toBeUndefined();
+    });
+    if (engine === 'sqlite') {
+      expect(findGathered(store.db, 'objs', 'm1', 0, 'o1')).toBeUndefined();
+      return;
+    }
+    // Many at once, across scopes, with repeats and ids that exist only in another scope or nowhere.
+    const asks = Array.from({ length: 400 }, (_, n) => {
+      const [m, l] = scopes[n % 3] as (typeof scopes)[number];
+      const i = (n * 7) % 60; // 50..59 do not exist
+      return { m, l, id: `o${i}`, expected: i < 50 ? JSON.stringify({ m, l, i }) : undefined };
+    });
+    const answers = await Promise.all(asks.map((a) => findGathered(store.db, 'objs', a.m, a.l, a.id)));
+    expect(answers).toEqual(asks.map((a) => a.expected));
+    // A row committed before the lookup is asked for is seen.
+    await sql`insert into objs values ('m2', 1, 'late', 'yes')`.execute(store.db);
+    expect(await findGathered(store.db, 'objs', 'm2', 1, 'late')).toBe('yes');
   });
 
   it.runIf(engine === 'postgres')('releases a failed whole transaction\'s locks before it answers', async () => {
