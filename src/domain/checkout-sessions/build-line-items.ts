@@ -1,5 +1,5 @@
-import { modeValue } from '../../db/objects.js';
-import { committedReader } from '../../db/store.js';
+import { modeValue, type Scope } from '../../db/objects.js';
+import { committedReader, findGathered, type Db } from '../../db/store.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
@@ -106,7 +106,17 @@ async function loadCatalog(ctx: OpContext, ids: string[]): Promise<Map<string, {
   if (ids.length === 0) return catalog;
   const { scope } = ctx.actor;
   // Committed rows, read without a lock (a price is never written in the transaction that names it).
-  const rows = (await committedReader(ctx.db)
+  const reader = committedReader(ctx.db);
+  const gathered = await findAllGathered(reader, PRICES_TABLE, scope, [...new Set(ids)]);
+  if (gathered) {
+    // PostgreSQL, outside the transaction: the prices, then their products, each gathered with other requests'.
+    const prices = gathered.map((data) => JSON.parse(data) as Price);
+    const products = (await findAllGathered(reader, PRODUCTS_TABLE, scope, [...new Set(prices.map((p) => p.product))])) ?? [];
+    const byId = new Map(products.map((data) => JSON.parse(data) as StoredProduct).map((p) => [p.id, p]));
+    for (const price of prices) catalog.set(price.id, { price, product: byId.get(price.product) });
+    return catalog;
+  }
+  const rows = (await reader
     .selectFrom(`${PRICES_TABLE} as p`)
     .leftJoin(`${PRODUCTS_TABLE} as d`, (join) =>
       join.onRef('d.merchant_id', '=', 'p.merchant_id').onRef('d.livemode', '=', 'p.livemode').onRef('d.id', '=', 'p.product'),
@@ -121,6 +131,13 @@ async function loadCatalog(ctx: OpContext, ids: string[]): Promise<Map<string, {
     catalog.set(price.id, { price, product: row.product === null ? undefined : (JSON.parse(row.product) as StoredProduct) });
   }
   return catalog;
+}
+
+/** The rows found of `ids` (missing ones left out), gathered with other lookups; undefined where nothing is gathered. */
+async function findAllGathered(db: Db, table: string, scope: Scope, ids: string[]): Promise<string[] | undefined> {
+  const asks = ids.map((id) => findGathered(db, table, scope.merchantId, modeValue(scope), id));
+  if (!asks.every((a) => a !== undefined)) return undefined;
+  return (await Promise.all(asks)).filter((data) => data !== undefined);
 }
 
 function currencyMismatch(param: string, found: string, expected: string): AppError {
