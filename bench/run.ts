@@ -188,6 +188,15 @@ async function checkpoint(url: string): Promise<void> {
   }
 }
 
+/**
+ * 5 s of a scenario's load, not measured, on a process that has just started: it is still compiling its code
+ * (measured: its first 10 s of load cost 19–35% more server CPU per request than the next 10 s). Every server is
+ * warmed before its first measurement — the bare endpoint, the Railyard server, and the one restarted after seeding.
+ */
+async function warm(opts: autocannon.Options): Promise<void> {
+  await autocannon({ ...opts, connections: CONNECTIONS, duration: 5 });
+}
+
 async function railyard(url: string) {
   const port = String(20_000 + Math.floor(Math.random() * 20_000));
   const server = await startChild(['bin/railyard.js', 'serve'], { DATABASE_URL: url, PORT: port, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RAILYARD_SECRETS_KEY: '11'.repeat(32) }, /listening on/);
@@ -203,16 +212,14 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const bareDb = await database(engine);
   const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts'], { DATABASE_URL: bareDb.url, PORT: '0' }, /listening \d+/);
   const barePort = Number(/listening (\d+)/.exec(bare.output)?.[1]);
-  const bareFigure = await load(
-    {
-      url: `http://127.0.0.1:${barePort}/bare`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'bench@example.com' }),
-    },
-    bare.child.pid,
-    engine,
-  );
+  const bareLoad: autocannon.Options = {
+    url: `http://127.0.0.1:${barePort}/bare`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com' }),
+  };
+  await warm(bareLoad);
+  const bareFigure = await load(bareLoad, bare.child.pid, engine);
   add('bare INSERT (same engine)', bare.child.pid, bareFigure, bareFigure.rps);
   await stop(bare.child);
   await bareDb.drop();
@@ -245,7 +252,9 @@ async function benchEngine(engine: string): Promise<Figure[]> {
     ],
   });
 
-  await scenario('POST /v1/customers', posting('/v1/customers', { email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } }));
+  const customerLoad = posting('/v1/customers', { email: 'bench@example.com', name: 'Bench', metadata: { run: 'bench' } });
+  await warm(customerLoad);
+  await scenario('POST /v1/customers', customerLoad);
   await scenario(
     'POST /v1/payment_intents (confirm, pm_card_visa)',
     posting('/v1/payment_intents', { amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }),
@@ -277,10 +286,8 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   await seedCopies(db.url, 'events', 'evt', GROWTH_ROWS);
   await checkpoint(db.url);
   server = await railyard(db.url);
-  // The restarted server is warmed first (5 s of the same load, not measured), as the 1k scenario's server was by
-  // the scenarios before it: a process that has just started is still compiling its code (measured: its first 10 s
-  // of this load cost 19–35% more server CPU per request than the next 10 s), and that was read as growth.
-  await autocannon({ ...posting('/v1/checkout/sessions', sessionBody), connections: CONNECTIONS, duration: 5 });
+  // The restarted server is warmed first, as the first one was (without it, its cold start was read as growth).
+  await warm(posting('/v1/checkout/sessions', sessionBody));
   await scenario(
     `POST /v1/checkout/sessions (2 line items, ${GROWTH_ROWS >= 1_000_000 ? `${GROWTH_ROWS / 1_000_000}M` : GROWTH_ROWS} stored)`,
     posting('/v1/checkout/sessions', sessionBody),

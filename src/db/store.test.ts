@@ -170,6 +170,26 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     expect(await findGathered(store.db, 'objs', 'm2', 1, 'late')).toBe('yes');
   });
 
+  it.runIf(engine === 'postgres')('sends a write that cannot be held as text in order, before and after held ones', async () => {
+    // An array parameter cannot be written in as a literal: that write takes the connection and goes out pipelined,
+    // after the writes held before it and before those held after it.
+    const raw = (tx: typeof store.db, id: string, parts: string[]) => {
+      const query = sql`insert into t (id, n, s, b) values (${id}, (select count(*) from t where id like 'r%'), array_to_string(${parts}::text[], ','), 0)`;
+      return deferWrite(tx, { compile: () => query.compile(tx), execute: () => query.execute(tx) });
+    };
+    await store.withTransaction(async (tx) => {
+      await deferWrite(tx, tx.insertInto('t').values({ id: 'r1', n: 0, s: 'held', b: 0 }));
+      await raw(tx, 'r2', ['a', 'b']);
+      await deferWrite(tx, tx.insertInto('t').values({ id: 'r3', n: 2, s: 'held', b: 0 }));
+    });
+    const rows = await store.db.selectFrom('t').select(['id', 'n', 's']).where('id', 'like', 'r%').orderBy('id').execute();
+    expect(rows.map((r) => [String(r.id), Number(r.n), String(r.s)])).toEqual([
+      ['r1', 0, 'held'],
+      ['r2', 1, 'a,b'],
+      ['r3', 2, 'held'],
+    ]);
+  });
+
   it.runIf(engine === 'postgres')('releases a failed whole transaction\'s locks before it answers', async () => {
     // The idempotency claim takes a transaction-scoped advisory lock; whoever is told the transaction failed must be
     // able to take the same lock at once (the careful path does exactly that).
