@@ -170,6 +170,33 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     expect(await findGathered(store.db, 'objs', 'm2', 1, 'late')).toBe('yes');
   });
 
+  it('carries every value exactly when many whole transactions commit together (merged inserts)', async () => {
+    // On PostgreSQL the plain INSERTs of a group are merged into one multi-row INSERT per table and column list:
+    // every value must still arrive exactly, with the column's type, and a left-out column must take its default.
+    const values = ["it's", 'back\\slash', '$1 ; -- /* x */', 'ünï 🚀', '', null];
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        store.withTransaction(async (tx) => {
+          const s = values[i % values.length] ?? null;
+          const row = i % 4 === 0 ? { id: `m${i}`, n: -(2 ** 52) + i, s } : { id: `m${i}`, n: i, s, b: i % 2 };
+          await deferWrite(tx, tx.insertInto('t').values(row));
+          await deferWrite(tx, tx.insertInto('t').values({ id: `m${i}x`, n: null, s: `${i}'`, b: 1 }));
+        }),
+      ),
+    );
+    const rows = await store.db.selectFrom('t').selectAll().where('id', 'like', 'm%').execute();
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    expect(rows).toHaveLength(240);
+    for (let i = 0; i < 120; i++) {
+      const a = byId.get(`m${i}`);
+      expect(a?.s ?? null).toBe(values[i % values.length] ?? null);
+      expect(Number(a?.n)).toBe(i % 4 === 0 ? -(2 ** 52) + i : i);
+      expect(a?.b ?? null).toBe(i % 4 === 0 ? null : i % 2);
+      const x = byId.get(`m${i}x`);
+      expect([x?.n ?? null, x?.s, x?.b]).toEqual([null, `${i}'`, 1]);
+    }
+  });
+
   it.runIf(engine === 'postgres')('sends a write that cannot be held as text in order, before and after held ones', async () => {
     // An array parameter cannot be written in as a literal: that write takes the connection and goes out pipelined,
     // after the writes held before it and before those held after it.

@@ -225,6 +225,8 @@ function openPostgres(url: string, poolSize: number): Store {
 class Pipeline {
   /** Held statements (literals written in), not yet sent. */
   private held: string[] = [];
+  /** For each held write while nothing was sent: how it can be merged with others (see `mergeable`). */
+  private rows: (MergeableRow | undefined)[] = [];
   /** Sent statements whose answers nobody awaits yet. */
   private pending: Promise<void>[] = [];
   private corked = false;
@@ -247,6 +249,7 @@ class Pipeline {
   /** Starts a transaction: BEGIN is held until the first statement that is sent. */
   open(): void {
     this.held = ['begin'];
+    this.rows = [];
     this.pending = [];
     this.failure = undefined;
     this.client = undefined;
@@ -258,6 +261,7 @@ class Pipeline {
     const text = withLiterals(compiled.sql, compiled.parameters);
     if (text !== undefined) {
       this.held.push(text);
+      this.rows.push(mergeable(compiled.sql, text));
       return;
     }
     const client = this.client;
@@ -294,7 +298,7 @@ class Pipeline {
   async commit(): Promise<void> {
     if (this.connecting === undefined) {
       const statements = this.held.splice(1);
-      if (statements.length > 0) await this.groups.submit(statements);
+      if (statements.length > 0) await this.groups.submit(statements, this.rows.splice(0));
       return;
     }
     const client = this.client ?? (await this.connect());
@@ -389,8 +393,57 @@ function lastResult(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult {
   return Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
 }
 
+/**
+ * A held write that a group may merge with others of the same shape into one statement: a plain single-row
+ * `insert into t (columns) values (…)`, or a call `select f(…)` of one argument. `head` + the rows' `row`s joined by
+ * commas + `tail` is the merged statement.
+ */
+interface MergeableRow {
+  head: string;
+  row: string;
+  tail: string;
+}
+
+const PLAIN_INSERT = /^(insert into "[a-z0-9_]+" \([a-z0-9_", ]+\) values )\(\$\d+(?:, \$\d+)*\)$/;
+const ONE_ARGUMENT_CALL = /^select ([a-z0-9_]+)\(\$1\)$/;
+
+/** How the held statement `text` (the literal form of `sql`) can be merged, if it can. */
+function mergeable(sql: string, text: string): MergeableRow | undefined {
+  const insert = PLAIN_INSERT.exec(sql);
+  if (insert) {
+    const head = insert[1] as string;
+    return { head, row: text.slice(head.length), tail: '' };
+  }
+  const call = ONE_ARGUMENT_CALL.exec(sql);
+  if (call) {
+    const name = call[1] as string;
+    return { head: `select ${name}(a) from (values `, row: `(${text.slice(name.length + 8, -1)})`, tail: ') as v(a)' };
+  }
+  return undefined;
+}
+
+/**
+ * A group's statements with the writes of the same shape merged: one multi-row INSERT per table and column list, one
+ * call per function over a VALUES list, in the order each shape first appears. PostgreSQL parses, analyses and plans
+ * one statement instead of one per request (a PaymentIntent create+confirm holds eleven). Only when every statement of
+ * the group can be merged: then each is an INSERT of a new row or a claim, and no table has a foreign key or trigger,
+ * so their order inside the one transaction does not change what it commits; any failure fails the whole group,
+ * whose transactions are then sent one by one, unmerged. Undefined when some statement cannot be merged.
+ */
+function merged(rows: (MergeableRow | undefined)[]): string[] | undefined {
+  const shapes = new Map<string, { tail: string; rows: string[] }>();
+  for (const r of rows) {
+    if (r === undefined) return undefined;
+    const shape = shapes.get(r.head);
+    if (shape) shape.rows.push(r.row);
+    else shapes.set(r.head, { tail: r.tail, rows: [r.row] });
+  }
+  return [...shapes].map(([head, shape]) => head + shape.rows.join(', ') + shape.tail);
+}
+
 interface GroupedTransaction {
   statements: string[];
+  rows: (MergeableRow | undefined)[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -417,9 +470,9 @@ class CommitGroups {
     private readonly size: number,
   ) {}
 
-  submit(statements: string[]): Promise<void> {
+  submit(statements: string[], rows: (MergeableRow | undefined)[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ statements, resolve, reject });
+      this.queue.push({ statements, rows, resolve, reject });
       this.pump();
     });
   }
@@ -446,7 +499,8 @@ class CommitGroups {
     let broken: Error | undefined;
     try {
       if (group.length > 1) {
-        const failure = await this.commit(client, group.flatMap((t) => t.statements));
+        const rows = merged(group.flatMap((t) => t.rows));
+        const failure = await this.commit(client, rows ?? group.flatMap((t) => t.statements));
         if (failure === undefined) {
           for (const t of group) t.resolve();
           return;
