@@ -425,10 +425,11 @@ function mergeable(sql: string, text: string): MergeableRow | undefined {
 /**
  * A group's statements with the writes of the same shape merged: one multi-row INSERT per table and column list, one
  * call per function over a VALUES list, in the order each shape first appears. PostgreSQL parses, analyses and plans
- * one statement instead of one per request (a PaymentIntent create+confirm holds eleven). Only when every statement of
- * the group can be merged: then each is an INSERT of a new row or a claim, and no table has a foreign key or trigger,
- * so their order inside the one transaction does not change what it commits; any failure fails the whole group,
- * whose transactions are then sent one by one, unmerged. Undefined when some statement cannot be merged.
+ * one statement instead of one per request (a PaymentIntent create+confirm holds ten). Only when every statement of
+ * the group can be merged: then each is an INSERT of a new row or a claim, and no table has a foreign key, a trigger
+ * or a generated key, so their order inside the one transaction does not change what it commits; any failure fails
+ * the whole group, whose transactions are then sent one by one, unmerged. Undefined when some statement cannot be
+ * merged.
  */
 function merged(rows: (MergeableRow | undefined)[]): string[] | undefined {
   const shapes = new Map<string, { tail: string; rows: string[] }>();
