@@ -183,10 +183,12 @@ function openPostgres(url: string, poolSize: number): Store {
     usePreparedStatements(client);
   });
   const db: Db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-  const groups = new CommitGroups(pool, Math.max(1, Math.ceil(poolSize / 2)), PG_MAX_GROUP);
+  // Commit groups and gathered reads may each hold half the pool at a time.
+  const half = Math.max(1, Math.ceil(poolSize / 2));
+  const groups = new CommitGroups(pool, half, PG_MAX_GROUP);
   const handles: Db[] = [];
   const makeHandle = () => boundKysely(new Pipeline(pool, groups, db));
-  readGroups.set(db, new ReadGroups(db, Math.max(1, Math.ceil(poolSize / 2)), PG_MAX_READ_GROUP));
+  readGroups.set(db, new ReadGroups(db, half, PG_MAX_READ_GROUP));
   return {
     engine: 'postgres',
     db,
@@ -261,7 +263,7 @@ class Pipeline {
     const text = withLiterals(compiled.sql, compiled.parameters);
     if (text !== undefined) {
       this.held.push(text);
-      this.rows.push(mergeable(compiled.sql, text));
+      if (this.connecting === undefined) this.rows.push(mergeable(compiled.sql, text));
       return;
     }
     const client = this.client;
@@ -311,26 +313,17 @@ class Pipeline {
     if (committed.command !== 'COMMIT') throw new Error(`PostgreSQL answered COMMIT with ${committed.command}`);
   }
 
-  /** Rolls back whatever was sent and gives the connection back to the pool (destroyed if it failed). */
-  async close(): Promise<void> {
+  /**
+   * Ends the transaction's use of the pool: gives its connection back, if it took one, after rolling back what was
+   * sent unless it committed (a connection that cannot roll back is destroyed).
+   */
+  async finish(committed: boolean): Promise<void> {
     const client = this.connecting ? await this.connecting.catch(() => undefined) : undefined;
     this.connecting = undefined;
     this.client = undefined;
     this.held = [];
-    if (!client) return;
-    let broken: Error | undefined;
-    await (client.query('rollback') as Promise<unknown>).catch((e: unknown) => {
-      broken = e instanceof Error ? e : new Error(String(e));
-    });
-    client.release(broken);
-  }
-
-  /** Gives the connection back after a COMMIT. */
-  release(): void {
-    const client = this.client;
-    this.connecting = undefined;
-    this.client = undefined;
-    client?.release();
+    this.rows = [];
+    if (client) client.release(committed ? undefined : await rollback(client));
   }
 
   /** Waits for every pipelined write's answer; never throws (see `failure`). */
@@ -404,22 +397,34 @@ interface MergeableRow {
   tail: string;
 }
 
-const PLAIN_INSERT = /^(insert into "[a-z0-9_]+" \([a-z0-9_", ]+\) values )\(\$\d+(?:, \$\d+)*\)$/;
-const ONE_ARGUMENT_CALL = /^select ([a-z0-9_]+)\(\$1\)$/;
+/** A mergeable statement text's shape: its row is its literal form from `skip` on, `(…)`. */
+interface MergeShape {
+  head: string;
+  tail: string;
+  skip: number;
+}
 
-/** How the held statement `text` (the literal form of `sql`) can be merged, if it can. */
-function mergeable(sql: string, text: string): MergeableRow | undefined {
+const PLAIN_INSERT = /^(insert into "[a-z0-9_]+" \([a-z0-9_", ]+\) values )\(\$\d+(?:, \$\d+)*\)$/;
+const ONE_ARGUMENT_CALL = /^(select ([a-z0-9_]+))\(\$1\)$/;
+
+function mergeShape(sql: string): MergeShape | undefined {
   const insert = PLAIN_INSERT.exec(sql);
   if (insert) {
     const head = insert[1] as string;
-    return { head, row: text.slice(head.length), tail: '' };
+    return { head, tail: '', skip: head.length };
   }
   const call = ONE_ARGUMENT_CALL.exec(sql);
   if (call) {
-    const name = call[1] as string;
-    return { head: `select ${name}(a) from (values `, row: `(${text.slice(name.length + 8, -1)})`, tail: ') as v(a)' };
+    const [, select, name] = call as unknown as [string, string, string];
+    return { head: `select ${name}(a) from (values `, tail: ') as v(a)', skip: select.length };
   }
   return undefined;
+}
+
+/** How the held statement `text` (the literal form of `sql`) can be merged, if it can (the shape is cut once). */
+function mergeable(sql: string, text: string): MergeableRow | undefined {
+  const shape = template(sql)?.shape;
+  return shape && { head: shape.head, row: text.slice(shape.skip), tail: shape.tail };
 }
 
 /**
@@ -512,7 +517,7 @@ class CommitGroups {
           return;
         }
       }
-      for (const t of group) {
+      for (const [i, t] of group.entries()) {
         const failure = await this.commit(client, t.statements);
         if (failure === undefined) {
           t.resolve();
@@ -522,7 +527,7 @@ class CommitGroups {
         broken = await rollback(client);
         t.reject(failure);
         if (broken !== undefined) {
-          for (const rest of group.slice(group.indexOf(t) + 1)) rest.reject(broken);
+          for (const rest of group.slice(i + 1)) rest.reject(broken);
           return;
         }
       }
@@ -567,6 +572,7 @@ async function pipelinedTransaction<T>(handles: Db[], make: () => Db, fn: (tx: D
   const tx = handles.pop() ?? make();
   const pipeline = pipelines.get(tx) as Pipeline;
   pipeline.open();
+  let committed = false;
   try {
     let result: T;
     try {
@@ -577,10 +583,10 @@ async function pipelinedTransaction<T>(handles: Db[], make: () => Db, fn: (tx: D
       throw pipeline.failure ?? err;
     }
     await pipeline.commit();
-    pipeline.release();
+    committed = true;
     return result;
   } finally {
-    await pipeline.close();
+    await pipeline.finish(committed);
     handles.push(tx);
   }
 }
@@ -614,6 +620,8 @@ const TOKENS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|\$\d+|\$|;|--|\/\*/g;
 interface Template {
   parts: string[];
   positions: number[];
+  /** Set when a group may merge the statement with others (see `merged`). */
+  shape: MergeShape | undefined;
 }
 
 /** Templates by statement text: a statement's text is the same on every request, so it is cut once. */
@@ -640,7 +648,7 @@ function template(text: string): Template | null {
     from = match.index + token.length;
   }
   parts.push(text.slice(from));
-  cut = failed ? null : { parts, positions };
+  cut = failed ? null : { parts, positions, shape: mergeShape(text) };
   if (templates.size >= TEMPLATE_CACHE) templates.clear();
   templates.set(text, cut);
   return cut;
