@@ -7,6 +7,7 @@ import * as m0002 from './migrations/0002_catalog.js';
 import * as m0005 from './migrations/0005_checkout.js';
 import * as m0006 from './migrations/0006_idempotency_claim.js';
 import * as m0007 from './migrations/0007_idempotency_claim_lock.js';
+import * as m0008 from './migrations/0008_outbox_per_transaction.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_checkout': m0005,
   '0006_idempotency_claim': m0006,
   '0007_idempotency_claim_lock': m0007,
+  '0008_outbox_per_transaction': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

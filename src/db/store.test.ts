@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/harness.js';
-import { deferWrite, findGathered, isUniqueViolation, openStore, type Store } from './store.js';
+import { deferWrite, findGathered, isUniqueViolation, openStore, transactionState, type Store } from './store.js';
 
 // The transaction helper on each engine: deferred writes (held back and sent with the next awaited statement on
 // PostgreSQL) commit with the transaction or not at all, and carry every value exactly.
@@ -80,6 +80,52 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
       .catch((e: unknown) => e);
     expect((err as Error).message).toBe('changed my mind');
     expect(await count('g')).toBe(0);
+  });
+
+  it('runs end-of-transaction work inside the transaction, before COMMIT, and forgets it when the transaction ends', async () => {
+    const key = Symbol('test');
+    expect(transactionState(store.db)).toBeUndefined();
+    // Committed: the work writes with the transaction, after the transaction's function returned.
+    const order: string[] = [];
+    await store.withTransaction((tx) => {
+      const state = transactionState(tx)!;
+      state.locals.set(key, 'mine');
+      state.beforeCommit(async () => {
+        order.push('before commit');
+        await deferWrite(tx, tx.insertInto('t').values({ id: 'k1', n: 0, s: String(state.locals.get(key)), b: 0 }));
+        // Work queued by end-of-transaction work runs too.
+        state.beforeCommit(async () => {
+          order.push('queued by it');
+          await deferWrite(tx, tx.insertInto('t').values({ id: 'k2', n: 0, s: '', b: 0 }));
+        });
+      });
+      order.push('function returned');
+      return Promise.resolve();
+    });
+    expect(order).toEqual(['function returned', 'before commit', 'queued by it']);
+    expect(await count('k')).toBe(2);
+
+    // A failing end-of-transaction write rolls the whole transaction back; a function that throws never runs its work.
+    const failed = await store
+      .withTransaction(async (tx) => {
+        await deferWrite(tx, tx.insertInto('t').values({ id: 'k3', n: 0, s: '', b: 0 }));
+        transactionState(tx)!.beforeCommit(() => deferWrite(tx, tx.insertInto('t').values({ id: 'k1', n: 0, s: '', b: 0 })));
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(failed)).toBe(true);
+    let ran = false;
+    await store
+      .withTransaction((tx) => {
+        transactionState(tx)!.beforeCommit(() => Promise.resolve(void (ran = true)));
+        return Promise.reject(new Error('no'));
+      })
+      .catch(() => undefined);
+    expect(ran).toBe(false);
+    expect(await count('k')).toBe(2);
+
+    // The next transactions (whichever connection or handle they reuse) start with nothing carried over.
+    const fresh = await Promise.all(Array.from({ length: 5 }, () => store.withTransaction((tx) => Promise.resolve(transactionState(tx)!.locals.size))));
+    expect(fresh).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('reports a deferred failure rather than the aborted statements after it', async () => {

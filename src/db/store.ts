@@ -49,6 +49,38 @@ export const DEFAULT_POOL_SIZE = 8;
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/**
+ * What a transaction carries besides its statements: values its writers share (`locals`) and work to do at its end
+ * (`beforeCommit`), run after the transaction's function returned and before COMMIT, in the transaction. Only
+ * a transaction opened by `withTransaction` has one; it is gone when the transaction ends, committed or not.
+ */
+export interface TransactionState {
+  locals: Map<symbol, unknown>;
+  beforeCommit(work: () => Promise<void>): void;
+}
+
+interface OpenTransaction extends TransactionState {
+  hooks: (() => Promise<void>)[];
+}
+
+const openTransactions = new Map<Db, OpenTransaction>();
+
+/** The state of the transaction `tx` is, or undefined when `tx` is not a transaction opened by withTransaction. */
+export function transactionState(tx: Db): TransactionState | undefined {
+  return openTransactions.get(tx);
+}
+
+function openTransaction(tx: Db): void {
+  const hooks: (() => Promise<void>)[] = [];
+  openTransactions.set(tx, { locals: new Map(), hooks, beforeCommit: (work) => hooks.push(work) });
+}
+
+/** Runs the transaction's end-of-transaction work, including work that work queued. */
+async function runBeforeCommit(tx: Db): Promise<void> {
+  const hooks = openTransactions.get(tx)?.hooks ?? [];
+  for (let i = 0; i < hooks.length; i++) await (hooks[i] as () => Promise<void>)();
+}
+
 export function describeDatabaseUrl(url: string): { engine: Engine; target: string } {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { engine: 'postgres', target: url };
   if (url.startsWith('sqlite:')) return { engine: 'sqlite', target: url.slice('sqlite:'.length) };
@@ -96,8 +128,10 @@ function openSqlite(path: string): Store {
       while (queue.length > 0 && batch.length < SQLITE_MAX_BATCH) {
         const item = queue.shift() as QueuedTransaction;
         await sql`savepoint railyard_tx`.execute(conn);
+        openTransaction(conn);
         try {
           const result = await item.fn(conn);
+          await runBeforeCommit(conn);
           await sql`release railyard_tx`.execute(conn);
           batch.push(item);
           results.push(result);
@@ -105,6 +139,8 @@ function openSqlite(path: string): Store {
           await sql`rollback to railyard_tx`.execute(conn);
           await sql`release railyard_tx`.execute(conn);
           item.reject(err);
+        } finally {
+          openTransactions.delete(conn);
         }
       }
       await sql`commit`.execute(conn);
@@ -572,11 +608,13 @@ async function pipelinedTransaction<T>(handles: Db[], make: () => Db, fn: (tx: D
   const tx = handles.pop() ?? make();
   const pipeline = pipelines.get(tx) as Pipeline;
   pipeline.open();
+  openTransaction(tx);
   let committed = false;
   try {
     let result: T;
     try {
       result = await fn(tx);
+      await runBeforeCommit(tx);
     } catch (err) {
       // A held write's failure explains the "transaction is aborted" errors of the statements after it.
       await pipeline.settle();
@@ -586,6 +624,7 @@ async function pipelinedTransaction<T>(handles: Db[], make: () => Db, fn: (tx: D
     committed = true;
     return result;
   } finally {
+    openTransactions.delete(tx);
     await pipeline.finish(committed);
     handles.push(tx);
   }

@@ -255,6 +255,28 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([event.id]);
   });
 
+  it('delivers each event of a transaction that recorded several (one outbox row for them), each once', async () => {
+    receiver = await startReceiver();
+    await endpointFor(receiver.url, ['*']);
+    await t.tick();
+    receiver.received.length = 0;
+    const pi = await api.post<{ id: string }>('/v1/payment_intents', { amount: 1200, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    expect(pi.status).toBe(200);
+    const events = (await api.get<{ data: { id: string; type: string }[] }>(`/v1/events?payment_intent=${pi.body.id}`)).body.data.reverse();
+    expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
+    const rows = await t.server.store.db.selectFrom('event_outbox').select(['event_id', 'more_event_ids']).execute();
+    expect(rows).toEqual([{ event_id: events[0]!.id, more_event_ids: `${events[1]!.id},${events[2]!.id}` }]);
+
+    await t.tick();
+    await t.tick();
+    expect(await t.server.store.db.selectFrom('event_outbox').select('event_id').execute()).toEqual([]);
+    expect(receiver.received.map((r) => r.headers['webhook-id']).sort()).toEqual(events.map((e) => e.id).sort());
+    for (const e of events) {
+      const got = await api.get<{ pending_webhooks: number }>(`/v1/events/${e.id}`);
+      expect(got.body.pending_webhooks).toBe(0);
+    }
+  });
+
   it('pauses queued deliveries while the endpoint is disabled and resumes them when it is enabled', async () => {
     receiver = await startReceiver((_r, i) => (i === 0 ? { kind: 'status', status: 500 } : { kind: 'status', status: 200 }));
     const endpoint = await endpointFor(receiver.url);

@@ -1,4 +1,5 @@
 import { modeValue } from '../../db/objects.js';
+import { transactionState, type Db } from '../../db/store.js';
 import { insertStatement, write } from '../../db/statements.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
@@ -17,8 +18,8 @@ export interface EventObject {
 }
 
 /**
- * Records an event for a state change, in the caller's transaction, with its outbox row: the change, its event and
- * the promise to deliver it commit together or not at all. `data.object` is kept in the latest shape and rendered in
+ * Records an event for a state change, in the caller's transaction, with its place in the outbox: the change, its
+ * event and the promise to deliver it commit together or not at all. `data.object` is kept in the latest shape and rendered in
  * the event's `api_version` when read or delivered.
  */
 export async function recordEvent(
@@ -54,15 +55,48 @@ export async function recordEvent(
     payment_intent: links.paymentIntent ?? null,
     pending_webhooks: pendingWebhooks,
   };
-  const outbox = {
-    merchant_id: actor.merchant.id,
-    livemode: modeValue(actor.scope),
-    event_id: event.id,
-    created: actor.now,
-    dispatched_at: null,
-  };
-  // Two plain inserts; on PostgreSQL both are deferred writes that travel with the next statement or the COMMIT.
   await write(ctx.db, insertStatement(ctx.db, 'events', row));
-  await write(ctx.db, insertStatement(ctx.db, 'event_outbox', outbox));
+  await addToOutbox(ctx.db, { merchant_id: row.merchant_id, livemode: row.livemode, created: actor.now }, event.id);
   return event;
+}
+
+interface OutboxRow {
+  merchant_id: string;
+  livemode: number;
+  created: number;
+  events: string[];
+}
+
+const OUTBOX = Symbol('event outbox rows');
+
+/**
+ * Puts an event in the outbox. In a transaction, its events share one outbox row per tenant scope, written when the
+ * transaction's work is done, just before COMMIT: the first event's id and the others in the order they were
+ * recorded (migration 0008). Outside one, the event gets a row of its own at once.
+ */
+async function addToOutbox(db: Db, scope: Omit<OutboxRow, 'events'>, eventId: string): Promise<void> {
+  const tx = transactionState(db);
+  if (!tx) {
+    await writeOutboxRow(db, { ...scope, events: [eventId] });
+    return;
+  }
+  let rows = tx.locals.get(OUTBOX) as Map<string, OutboxRow> | undefined;
+  if (!rows) {
+    const pending = (rows = new Map<string, OutboxRow>());
+    tx.locals.set(OUTBOX, pending);
+    tx.beforeCommit(async () => {
+      for (const outbox of pending.values()) await writeOutboxRow(db, outbox);
+    });
+  }
+  const key = `${scope.merchant_id}|${scope.livemode}`;
+  const row = rows.get(key);
+  if (row) row.events.push(eventId);
+  else rows.set(key, { ...scope, events: [eventId] });
+}
+
+/** A plain insert; on PostgreSQL a deferred write that travels with the COMMIT. */
+async function writeOutboxRow(db: Db, { merchant_id, livemode, created, events }: OutboxRow): Promise<void> {
+  const [first, ...more] = events;
+  const values = { merchant_id, livemode, event_id: first, created, dispatched_at: null, more_event_ids: more.length ? more.join(',') : null };
+  await write(db, insertStatement(db, 'event_outbox', values));
 }

@@ -65,18 +65,36 @@ describe.each(ENGINES)('events happy path (%s)', (engine) => {
     expect(paged.has_more).toBe(true);
   });
 
-  it('writes one outbox row per event, in the same transaction as the change', async () => {
+  it('writes one outbox row per transaction, in that transaction, listing its events in the order they happened', async () => {
+    const outbox = async () =>
+      (await server.store.db
+        .selectFrom('event_outbox')
+        .select(['event_id', 'more_event_ids', 'merchant_id', 'livemode', 'created'])
+        .where('merchant_id', '=', server.merchant.id)
+        .execute()) as { event_id: string; more_event_ids: string | null; merchant_id: string; livemode: number; created: number }[];
+    // Three requests, one event each: a row each, with no further events.
     const events = (await list('?limit=100')).data;
-    const rows = (await server.store.db
-      .selectFrom('event_outbox')
-      .select(['event_id', 'merchant_id', 'livemode', 'created'])
-      .where('merchant_id', '=', server.merchant.id)
-      .execute()) as { event_id: string; merchant_id: string; livemode: number; created: number }[];
+    const rows = await outbox();
     expect(rows.map((r) => r.event_id).sort()).toEqual(events.map((e) => e.id).sort());
     for (const e of events) {
       const row = rows.find((r) => r.event_id === e.id)!;
-      expect(row.livemode).toBe(0);
-      expect(row.created).toBe(e.created);
+      expect(row).toMatchObject({ livemode: 0, created: e.created, more_event_ids: null });
     }
+
+    // One request, three events (created, charge succeeded, succeeded): one row, the first event and then the others.
+    const pi = await api.post('/v1/payment_intents', { amount: 1500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    expect(pi.status).toBe(200);
+    const piEvents = (await list(`?payment_intent=${String(pi.body.id)}`)).data.reverse();
+    expect(piEvents.map((e) => e.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
+    const added = (await outbox()).filter((r) => !rows.some((old) => old.event_id === r.event_id));
+    expect(added).toEqual([
+      {
+        event_id: piEvents[0]!.id,
+        more_event_ids: `${piEvents[1]!.id},${piEvents[2]!.id}`,
+        merchant_id: server.merchant.id,
+        livemode: 0,
+        created: piEvents[0]!.created,
+      },
+    ]);
   });
 });
