@@ -19,8 +19,8 @@ export interface EventObject {
 
 /**
  * Records an event for a state change, in the caller's transaction, with its place in the outbox: the change, its
- * event and the promise to deliver it commit together or not at all. `data.object` is kept in the latest shape and rendered in
- * the event's `api_version` when read or delivered.
+ * event and the promise to deliver it commit together or not at all. `data.object` is kept in the latest shape and
+ * rendered in the event's `api_version` when read or delivered.
  */
 export async function recordEvent(
   ctx: OpContext,
