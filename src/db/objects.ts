@@ -10,6 +10,9 @@ export interface Scope {
 
 export const modeValue = (scope: Scope): number => (scope.livemode ? 1 : 0);
 
+/** A tenant scope as a map key. */
+export const scopeKey = (scope: Scope): string => `${scope.merchantId}|${modeValue(scope)}`;
+
 export interface ObjectRow {
   id: string;
   created: number;

@@ -75,10 +75,9 @@ function openTransaction(tx: Db): void {
   openTransactions.set(tx, { locals: new Map(), hooks, beforeCommit: (work) => hooks.push(work) });
 }
 
-/** Runs the transaction's end-of-transaction work, including work that work queued. */
+/** Runs the transaction's end-of-transaction work, including work that work queued (the loop sees what is pushed). */
 async function runBeforeCommit(tx: Db): Promise<void> {
-  const hooks = openTransactions.get(tx)?.hooks ?? [];
-  for (let i = 0; i < hooks.length; i++) await (hooks[i] as () => Promise<void>)();
+  for (const hook of openTransactions.get(tx)?.hooks ?? []) await hook();
 }
 
 export function describeDatabaseUrl(url: string): { engine: Engine; target: string } {

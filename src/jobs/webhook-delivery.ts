@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
-import { write } from '../db/statements.js';
 import { sql } from 'kysely';
-import { modeValue, type Scope } from '../db/objects.js';
+import { modeValue, scopeKey, type Scope } from '../db/objects.js';
+import { write } from '../db/statements.js';
 import type { Db } from '../db/store.js';
 import type { Deps } from '../domain/context.js';
 import { subscribesTo } from '../domain/events/event-types.js';
@@ -633,7 +633,7 @@ function groupByScope<T>(items: T[], scopeOf: (item: T) => Scope): { scope: Scop
   const groups = new Map<string, { scope: Scope; items: T[] }>();
   for (const item of items) {
     const scope = scopeOf(item);
-    const key = `${scope.merchantId}|${modeValue(scope)}`;
+    const key = scopeKey(scope);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { scope, items: [] }));
     g.items.push(item);

@@ -1,4 +1,4 @@
-import { modeValue } from '../../db/objects.js';
+import { modeValue, scopeKey, type Scope } from '../../db/objects.js';
 import { transactionState, type Db } from '../../db/store.js';
 import { insertStatement, write } from '../../db/statements.js';
 import { newId } from '../../lib/ids.js';
@@ -56,13 +56,12 @@ export async function recordEvent(
     pending_webhooks: pendingWebhooks,
   };
   await write(ctx.db, insertStatement(ctx.db, 'events', row));
-  await addToOutbox(ctx.db, { merchant_id: row.merchant_id, livemode: row.livemode, created: actor.now }, event.id);
+  await addToOutbox(ctx.db, actor.scope, actor.now, event.id);
   return event;
 }
 
 interface OutboxRow {
-  merchant_id: string;
-  livemode: number;
+  scope: Scope;
   created: number;
   events: string[];
 }
@@ -74,29 +73,36 @@ const OUTBOX = Symbol('event outbox rows');
  * transaction's work is done, just before COMMIT: the first event's id and the others in the order they were
  * recorded (migration 0008). Outside one, the event gets a row of its own at once.
  */
-async function addToOutbox(db: Db, scope: Omit<OutboxRow, 'events'>, eventId: string): Promise<void> {
+async function addToOutbox(db: Db, scope: Scope, created: number, eventId: string): Promise<void> {
   const tx = transactionState(db);
   if (!tx) {
-    await writeOutboxRow(db, { ...scope, events: [eventId] });
+    await writeOutboxRow(db, { scope, created, events: [eventId] });
     return;
   }
   let rows = tx.locals.get(OUTBOX) as Map<string, OutboxRow> | undefined;
   if (!rows) {
-    const pending = (rows = new Map<string, OutboxRow>());
+    const pending = new Map<string, OutboxRow>();
     tx.locals.set(OUTBOX, pending);
     tx.beforeCommit(async () => {
-      for (const outbox of pending.values()) await writeOutboxRow(db, outbox);
+      for (const row of pending.values()) await writeOutboxRow(db, row);
     });
+    rows = pending;
   }
-  const key = `${scope.merchant_id}|${scope.livemode}`;
-  const row = rows.get(key);
+  const row = rows.get(scopeKey(scope));
   if (row) row.events.push(eventId);
-  else rows.set(key, { ...scope, events: [eventId] });
+  else rows.set(scopeKey(scope), { scope, created, events: [eventId] });
 }
 
 /** A plain insert; on PostgreSQL a deferred write that travels with the COMMIT. */
-async function writeOutboxRow(db: Db, { merchant_id, livemode, created, events }: OutboxRow): Promise<void> {
+async function writeOutboxRow(db: Db, { scope, created, events }: OutboxRow): Promise<void> {
   const [first, ...more] = events;
-  const values = { merchant_id, livemode, event_id: first, created, dispatched_at: null, more_event_ids: more.length ? more.join(',') : null };
+  const values = {
+    merchant_id: scope.merchantId,
+    livemode: modeValue(scope),
+    event_id: first,
+    created,
+    dispatched_at: null,
+    more_event_ids: more.length ? more.join(',') : null,
+  };
   await write(db, insertStatement(db, 'event_outbox', values));
 }

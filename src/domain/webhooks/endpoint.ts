@@ -1,4 +1,4 @@
-import { modeValue, type Scope } from '../../db/objects.js';
+import { modeValue, scopeKey, type Scope } from '../../db/objects.js';
 import type { Db } from '../../db/store.js';
 import { randomBase62 } from '../../lib/ids.js';
 import type { Metadata } from '../../lib/metadata.js';
@@ -81,7 +81,6 @@ export async function subscribedEndpoints(db: Db, scope: Scope, type: string): P
 
 const SUBSCRIPTIONS_CACHE_TTL_MS = 2_000;
 const subscriptionsCache = new Map<string, { events: string[][]; until: number }>();
-const scopeKey = (scope: Scope) => `${scope.merchantId}|${modeValue(scope)}`;
 
 /** Drops this process's cached subscriptions of a scope (after an endpoint is created, changed or deleted). */
 export function forgetSubscriptions(scope: Scope): void {
