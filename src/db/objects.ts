@@ -1,5 +1,5 @@
 import { AppError } from '../lib/errors.js';
-import { insertStatement, write } from './statements.js';
+import { findStatement, insertStatement, updateStatement, write } from './statements.js';
 import { findGathered, type Db } from './store.js';
 
 /** The tenancy boundary: every row belongs to one merchant and one mode. */
@@ -54,13 +54,8 @@ export async function updateObject(
   extra: Record<string, unknown> = {},
   options: { immediate?: boolean } = {},
 ): Promise<void> {
-  const query = tx
-    .updateTable(table)
-    .set({ data: JSON.stringify(object), ...extra })
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', modeValue(scope))
-    .where('id', '=', object.id);
-  await write(tx, query.compile(), options);
+  const set = { data: JSON.stringify(object), ...extra };
+  await write(tx, updateStatement(tx, table, [scope.merchantId, modeValue(scope)], object.id, set), options);
 }
 
 /**
@@ -72,7 +67,7 @@ export async function findObject<T>(
   table: string,
   scope: Scope,
   id: string,
-  options: { forUpdate?: boolean; engine?: string } = {},
+  options: { forUpdate?: boolean } = {},
 ): Promise<T | undefined> {
   if (!options.forUpdate) {
     const gathered = findGathered(db, table, scope.merchantId, modeValue(scope), id);
@@ -81,14 +76,8 @@ export async function findObject<T>(
       return data === undefined ? undefined : (JSON.parse(data) as T);
     }
   }
-  let q = db
-    .selectFrom(table)
-    .select('data')
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', modeValue(scope))
-    .where('id', '=', id);
-  if (options.forUpdate && options.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { data: string } | undefined;
+  const statement = findStatement(db, table, [scope.merchantId, modeValue(scope)], id, options.forUpdate === true);
+  const row = (await db.executeQuery<{ data: string }>(statement)).rows[0];
   return row ? (JSON.parse(row.data) as T) : undefined;
 }
 

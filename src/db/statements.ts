@@ -40,7 +40,73 @@ export function insertStatement(db: Db, table: string, row: Record<string, unkno
     columns.push(column);
     values.push(value);
   }
-  return CompiledQuery.raw(insertText(table, columns, db.getExecutor().adapter instanceof PostgresAdapter), values);
+  return CompiledQuery.raw(insertText(table, columns, isPostgres(db)), values);
+}
+
+/**
+ * `select data from table where merchant_id = … and livemode = … and id = …`, locking the row (`for update`) when
+ * asked on PostgreSQL: the read by id behind every retrieve and every read-before-write.
+ */
+export function findStatement(db: Db, table: string, scope: readonly [string, number], id: string, forUpdate: boolean): CompiledQuery {
+  const lock = forUpdate && isPostgres(db) ? ' for update' : '';
+  return fixedStatement(db, `select "data" from ${identifier(table)} where "merchant_id" = ? and "livemode" = ? and "id" = ?${lock}`, [
+    scope[0],
+    scope[1],
+    id,
+  ]);
+}
+
+/**
+ * A statement whose text is fixed in code, written with `?` placeholders (never inside a literal): as is on SQLite,
+ * with `$1, $2, …` on PostgreSQL (rewritten once per text). For the reads on every request's path, which the query
+ * builder would build and compile anew each time.
+ */
+export function fixedStatement(db: Db, text: string, parameters: readonly unknown[]): CompiledQuery {
+  if (!isPostgres(db)) return CompiledQuery.raw(text, [...parameters]);
+  let numbered = texts.get(text);
+  if (numbered === undefined) {
+    let n = 0;
+    numbered = text.replace(/\?/g, () => `$${String(++n)}`);
+    texts.set(text, numbered);
+  }
+  return CompiledQuery.raw(numbered, [...parameters]);
+}
+
+/**
+ * `update table set column = …, … where merchant_id = … and livemode = … and id = …`: the set columns in key order,
+ * a key whose value is `undefined` left out (as the query builder does).
+ */
+export function updateStatement(
+  db: Db,
+  table: string,
+  scope: readonly [string, number],
+  id: string,
+  set: Record<string, unknown>,
+): CompiledQuery {
+  const numbered = isPostgres(db);
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const column in set) {
+    const value = set[column];
+    if (value === undefined) continue;
+    columns.push(column);
+    values.push(value);
+  }
+  const signature = `${numbered ? '$' : '?'}update ${table}(${columns.join(',')})`;
+  let text = texts.get(signature);
+  if (text === undefined) {
+    const p = (i: number) => (numbered ? `$${String(i)}` : '?');
+    const assignments = columns.map((c, i) => `${identifier(c)} = ${p(i + 1)}`).join(', ');
+    const n = columns.length;
+    text = `update ${identifier(table)} set ${assignments} where "merchant_id" = ${p(n + 1)} and "livemode" = ${p(n + 2)} and "id" = ${p(n + 3)}`;
+    texts.set(signature, text);
+  }
+  values.push(scope[0], scope[1], id);
+  return CompiledQuery.raw(text, values);
+}
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Runs a statement now (`immediate`), or as a deferred write (see `deferWrite`): the default. */

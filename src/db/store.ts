@@ -109,6 +109,10 @@ function openSqlite(path: string): Store {
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
+  // Each transaction of a batch runs in a savepoint, and SQLite keeps the pages it changes in a statement journal to
+  // roll back to: in memory rather than a temporary file (measured under PaymentIntent load: the journal's writes
+  // were about an eighth of the server's CPU, most of it in system calls). Durability is the WAL's, unchanged.
+  database.pragma('temp_store = MEMORY');
   cachePreparedStatements(database);
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
 

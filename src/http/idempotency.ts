@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { modeValue, type Scope } from '../db/objects.js';
-import { insertStatement, write } from '../db/statements.js';
+import { fixedStatement, insertStatement, write } from '../db/statements.js';
 import { isUniqueViolation, type Db, type Store } from '../db/store.js';
 import { canonicalJson } from '../lib/canonical-json.js';
 import { AppError } from '../lib/errors.js';
@@ -240,14 +240,12 @@ export class IdempotencyStore {
 
   /** The stored row for the key, live or expired. */
   private async lookup(db: Db, scope: Scope, key: string): Promise<Row | undefined> {
-    const row = (await db
-      .selectFrom('idempotency_keys')
-      .select(['fingerprint', 'response_status', 'response_body', 'expires_at'])
-      .where('merchant_id', '=', scope.merchantId)
-      .where('livemode', '=', modeValue(scope))
-      .where('key', '=', key)
-      .executeTakeFirst()) as Row | undefined;
-    return row;
+    const statement = fixedStatement(
+      db,
+      'select fingerprint, response_status, response_body, expires_at from idempotency_keys where merchant_id = ? and livemode = ? and key = ?',
+      [scope.merchantId, modeValue(scope), key],
+    );
+    return (await db.executeQuery<Row>(statement)).rows[0];
   }
 
   private replay(row: Row, print: string): Execution {

@@ -11,7 +11,6 @@ export async function retrieveCustomer(
 ): Promise<StoredCustomer> {
   const found = await findObject<StoredCustomer>(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, id, {
     forUpdate: options.forUpdate ?? false,
-    engine: ctx.deps.store.engine,
   });
   if (!found) throw notFound('customer', id);
   return found;

@@ -67,7 +67,7 @@ export function orderColumns(o: Order): Record<string, unknown> {
 
 /** The caller's order, or 404. `forUpdate` locks the row on PostgreSQL for a state change. */
 export async function loadOrder(ctx: OpContext, id: string, options: { forUpdate?: boolean } = {}): Promise<Order> {
-  const found = await findObject<Order>(ctx.db, ORDERS_TABLE, ctx.actor.scope, id, { forUpdate: options.forUpdate ?? false, engine: ctx.deps.store.engine });
+  const found = await findObject<Order>(ctx.db, ORDERS_TABLE, ctx.actor.scope, id, { forUpdate: options.forUpdate ?? false });
   if (!found) throw new AppError('resource_missing', `No such order: '${id}'`, { param: 'id' });
   return found;
 }

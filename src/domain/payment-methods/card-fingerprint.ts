@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { fixedStatement } from '../../db/statements.js';
 import type { OpContext } from '../context.js';
 
 const FINGERPRINT_LENGTH = 16;
@@ -13,9 +14,8 @@ export async function cardFingerprint(ctx: OpContext, cardNumber: string): Promi
   const known = committedKeys.get(merchantId);
   if (known) return fingerprintWith(known, cardNumber);
   const read = async () =>
-    (await ctx.db.selectFrom('card_fingerprint_keys').select('secret').where('merchant_id', '=', merchantId).executeTakeFirst()) as
-      | { secret: string }
-      | undefined;
+    (await ctx.db.executeQuery<{ secret: string }>(fixedStatement(ctx.db, 'select secret from card_fingerprint_keys where merchant_id = ?', [merchantId])))
+      .rows[0];
   let row = await read();
   // A key this transaction did not create is committed (PostgreSQL reads committed rows only) and never changes,
   // so it is kept. On SQLite a batch of transactions shares one commit, so a key seen there may not be committed yet.

@@ -27,7 +27,7 @@ export async function claimLookupKey(
       { param: options.param },
     );
   }
-  const holder = await findObject<Price>(ctx.db, PRICES_TABLE, scope, holderId, { forUpdate: true, engine });
+  const holder = await findObject<Price>(ctx.db, PRICES_TABLE, scope, holderId, { forUpdate: true });
   if (!holder) return;
   const released: Price = { ...holder, lookup_key: null };
   await updateObject(ctx.db, PRICES_TABLE, scope, released, priceColumns(released));

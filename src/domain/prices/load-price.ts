@@ -14,7 +14,6 @@ export async function loadPrice(
 ): Promise<Price> {
   const found = await findObject<Price>(ctx.db, PRICES_TABLE, ctx.actor.scope, id, {
     forUpdate: options.forUpdate ?? false,
-    engine: ctx.deps.store.engine,
   });
   if (!found) throw new AppError('resource_missing', `No such price: '${id}'`, { param: options.param ?? 'id' });
   return found;

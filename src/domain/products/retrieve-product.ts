@@ -11,7 +11,6 @@ export async function retrieveProduct(
 ): Promise<StoredProduct> {
   const found = await findObject<StoredProduct>(ctx.db, PRODUCTS_TABLE, ctx.actor.scope, id, {
     forUpdate: options.forUpdate ?? false,
-    engine: ctx.deps.store.engine,
   });
   if (!found) throw new AppError('resource_missing', `No such product: '${id}'`, { param: options.param ?? 'id' });
   return found;

@@ -22,7 +22,7 @@ export interface Refund {
 }
 
 export async function loadRefund(ctx: OpContext, id: string, options: { forUpdate?: boolean } = {}): Promise<Refund> {
-  const found = await findObject<Refund>(ctx.db, REFUNDS_TABLE, ctx.actor.scope, id, { forUpdate: options.forUpdate ?? false, engine: ctx.deps.store.engine });
+  const found = await findObject<Refund>(ctx.db, REFUNDS_TABLE, ctx.actor.scope, id, { forUpdate: options.forUpdate ?? false });
   if (!found) throw new AppError('resource_missing', `No such refund: '${id}'`, { param: 'id' });
   return found;
 }

@@ -102,7 +102,6 @@ export function nextSetupStatus(status: SetupIntentStatus, trigger: SetupIntentT
 export async function loadSetupIntent(ctx: OpContext, id: string, options: { forUpdate?: boolean } = {}): Promise<SetupIntent> {
   const found = await findObject<SetupIntent>(ctx.db, SETUP_INTENTS_TABLE, ctx.actor.scope, id, {
     forUpdate: options.forUpdate ?? false,
-    engine: ctx.deps.store.engine,
   });
   if (!found) throw new AppError('resource_missing', `No such setup_intent: '${id}'`, { param: 'id' });
   return found;

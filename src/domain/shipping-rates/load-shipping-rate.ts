@@ -14,7 +14,6 @@ export async function loadShippingRate(
 ): Promise<ShippingRate> {
   const found = await findObject<ShippingRate>(ctx.db, SHIPPING_RATES_TABLE, ctx.actor.scope, id, {
     forUpdate: options.forUpdate ?? false,
-    engine: ctx.deps.store.engine,
   });
   if (!found)
     throw new AppError('resource_missing', `No such shipping rate: '${id}'`, { param: options.param ?? 'id' });
