@@ -1,4 +1,5 @@
 import { modeValue, type Scope } from '../../db/objects.js';
+import { fixedStatement } from '../../db/statements.js';
 import { committedReader, findGathered, type Db } from '../../db/store.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -116,16 +117,15 @@ async function loadCatalog(ctx: OpContext, ids: string[]): Promise<Map<string, {
     for (const price of prices) catalog.set(price.id, { price, product: byId.get(price.product) });
     return catalog;
   }
-  const rows = (await reader
-    .selectFrom(`${PRICES_TABLE} as p`)
-    .leftJoin(`${PRODUCTS_TABLE} as d`, (join) =>
-      join.onRef('d.merchant_id', '=', 'p.merchant_id').onRef('d.livemode', '=', 'p.livemode').onRef('d.id', '=', 'p.product'),
-    )
-    .select(['p.data as price', 'd.data as product'])
-    .where('p.merchant_id', '=', scope.merchantId)
-    .where('p.livemode', '=', modeValue(scope))
-    .where('p.id', 'in', [...new Set(ids)])
-    .execute()) as { price: string; product: string | null }[];
+  const unique = [...new Set(ids)];
+  const statement = fixedStatement(
+    reader,
+    `select p.data as price, d.data as product from ${PRICES_TABLE} p ` +
+      `left join ${PRODUCTS_TABLE} d on d.merchant_id = p.merchant_id and d.livemode = p.livemode and d.id = p.product ` +
+      `where p.merchant_id = ? and p.livemode = ? and p.id in (${unique.map(() => '?').join(', ')})`,
+    [scope.merchantId, modeValue(scope), ...unique],
+  );
+  const { rows } = await reader.executeQuery<{ price: string; product: string | null }>(statement);
   for (const row of rows) {
     const price = JSON.parse(row.price) as Price;
     catalog.set(price.id, { price, product: row.product === null ? undefined : (JSON.parse(row.product) as StoredProduct) });
