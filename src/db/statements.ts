@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
-import { deferWrite, type Db } from './store.js';
+import { deferStatement, type Db } from './store.js';
 
 /**
  * Plain INSERT statements for the rows every write request adds (an object, its event, the outbox row, the stored
@@ -115,5 +115,5 @@ export async function write(db: Db, statement: CompiledQuery, options: { immedia
     await db.executeQuery(statement);
     return;
   }
-  await deferWrite(db, { compile: () => statement, execute: () => db.executeQuery(statement) });
+  await deferStatement(db, statement);
 }

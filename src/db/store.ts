@@ -773,6 +773,13 @@ export async function deferWrite(
   pipeline.defer(query.compile());
 }
 
+/** `deferWrite` for a statement already compiled. */
+export async function deferStatement(db: Db, statement: CompiledQuery): Promise<void> {
+  const pipeline = pipelines.get(db);
+  if (pipeline) pipeline.defer(statement);
+  else await db.executeQuery(statement);
+}
+
 /**
  * The handle for a read that takes no lock and reads only rows committed before the transaction began (the prices a
  * line item names, say): on PostgreSQL, while the transaction has sent nothing yet, the store's own pool instead of

@@ -277,6 +277,44 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     }
   });
 
+  it('an outbox row carries the deliveries its events owe; the fan-out uses the endpoints enabled when it runs', async () => {
+    receiver = await startReceiver();
+    const db = t.server.store.db;
+    const outbox = () => db.selectFrom('event_outbox').select(['event_id', 'pending_webhooks']).execute();
+    const eventOf = async (customerId: string) =>
+      (await api.get<{ data: { id: string; pending_webhooks: number }[] }>('/v1/events?type=customer.created&limit=10')).body.data.find(
+        (e) => (e as unknown as { data: { object: { id: string } } }).data.object.id === customerId,
+      )!;
+
+    // No endpoint: the row owes nothing, and the pass only removes it.
+    await t.tick();
+    const quiet = await api.post<{ id: string }>('/v1/customers', { email: 'quiet@example.com' });
+    const quietEvent = await eventOf(quiet.body.id);
+    expect(await outbox()).toEqual([{ event_id: quietEvent.id, pending_webhooks: 0 }]);
+    await t.tick();
+    expect(await outbox()).toEqual([]);
+    expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${quietEvent.id}`)).body.pending_webhooks).toBe(0);
+
+    // Recorded owing nothing, but an endpoint is enabled before the fan-out: it gets the event.
+    const late = await api.post<{ id: string }>('/v1/customers', { email: 'late@example.com' });
+    const lateEvent = await eventOf(late.body.id);
+    expect(lateEvent.pending_webhooks).toBe(0);
+    const endpoint = await endpointFor(receiver.url, ['customer.created']);
+    await t.tick();
+    expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([lateEvent.id]);
+
+    // Recorded owing one delivery, but the endpoint is gone by the fan-out: nothing is sent, and the count is put right.
+    const owed = await api.post<{ id: string }>('/v1/customers', { email: 'owed@example.com' });
+    const owedEvent = await eventOf(owed.body.id);
+    expect(owedEvent.pending_webhooks).toBe(1);
+    expect(await outbox()).toEqual([{ event_id: owedEvent.id, pending_webhooks: 1 }]);
+    await api.del(`/v1/webhook_endpoints/${endpoint.id}`);
+    await t.tick();
+    expect(await outbox()).toEqual([]);
+    expect(receiver.received).toHaveLength(1);
+    expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${owedEvent.id}`)).body.pending_webhooks).toBe(0);
+  });
+
   it('pauses queued deliveries while the endpoint is disabled and resumes them when it is enabled', async () => {
     receiver = await startReceiver((_r, i) => (i === 0 ? { kind: 'status', status: 500 } : { kind: 'status', status: 200 }));
     const endpoint = await endpointFor(receiver.url);

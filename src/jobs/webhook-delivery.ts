@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { modeValue, scopeKey, type Scope } from '../db/objects.js';
-import { write } from '../db/statements.js';
+import { fixedStatement, write } from '../db/statements.js';
 import type { Db } from '../db/store.js';
 import type { Deps } from '../domain/context.js';
 import { subscribesTo } from '../domain/events/event-types.js';
@@ -169,24 +169,27 @@ export class WebhookWorker implements Job {
       if (!any) return 0;
     }
     return store.withTransaction(async (tx) => {
-      const { taken, events } = await takeOutboxRows(tx, store.engine);
-      for (const { scope, items } of groupByScope(events, rowScope)) {
-        await this.fanOutGroup(tx, scope, items);
+      const rows = await takeOutboxRows(tx, store.engine);
+      for (const { scope, items } of groupByScope(rows, rowScope)) {
+        const endpoints = (
+          await tx.executeQuery<{ data: string }>(
+            fixedStatement(tx, `select data from ${WEBHOOK_ENDPOINTS_TABLE} where merchant_id = ? and livemode = ? and status = 'enabled'`, [
+              scope.merchantId,
+              modeValue(scope),
+            ]),
+          )
+        ).rows.map((r) => JSON.parse(r.data) as WebhookEndpoint);
+        // No endpoint to deliver to, and no event counted as owing a delivery: nothing to do but remove the rows.
+        if (endpoints.length === 0 && items.every((r) => r.pending_webhooks === 0)) continue;
+        const events = await outboxEvents(tx, store.engine, scope, items.flatMap(eventIds));
+        await this.fanOutGroup(tx, scope, endpoints, events);
       }
-      return taken;
+      return rows.length;
     });
   }
 
-  private async fanOutGroup(tx: Db, scope: Scope, events: OutboxEvent[]): Promise<void> {
-    const endpoints = (
-      (await tx
-        .selectFrom(WEBHOOK_ENDPOINTS_TABLE)
-        .select('data')
-        .where('merchant_id', '=', scope.merchantId)
-        .where('livemode', '=', modeValue(scope))
-        .where('status', '=', 'enabled')
-        .execute()) as { data: string }[]
-    ).map((r) => JSON.parse(r.data) as WebhookEndpoint);
+  /** Deliveries of `events` for the scope's enabled `endpoints`, and each event's `pending_webhooks` made true. */
+  private async fanOutGroup(tx: Db, scope: Scope, endpoints: WebhookEndpoint[], events: OutboxEvent[]): Promise<void> {
     const rows: Record<string, unknown>[] = [];
     const corrected = new Map<string, number>();
     for (const event of events) {
@@ -542,60 +545,53 @@ export class WebhookWorker implements Job {
 
 /** An event whose outbox row a fan-out pass took. */
 interface OutboxEvent {
-  merchant_id: string;
-  livemode: number;
   id: string;
   type: string;
   created: number;
   pending_webhooks: number;
 }
 
+/** An outbox row a fan-out pass took (and deleted). */
+interface OutboxRow {
+  merchant_id: string;
+  livemode: number;
+  event_id: string;
+  more_event_ids: string | null;
+  /** The deliveries its events were counted as owing when recorded; null when unknown (migration 0009). */
+  pending_webhooks: number | null;
+}
+
 /**
- * Removes the oldest FANOUT_BATCH outbox rows inside `tx` and returns how many it took, with their events: a row holds
- * a transaction's events of one scope (migration 0008), the first in `event_id`, the others in `more_event_ids`
- * (rows a previous release marked dispatched instead of deleting are left to the retention sweep). PostgreSQL: one
- * statement; rows other workers hold are skipped (FOR UPDATE SKIP LOCKED) and the events are found by primary key
- * whatever the tables' statistics say. SQLite: one writer at a time. A rollback puts the rows back.
+ * Removes the oldest FANOUT_BATCH outbox rows inside `tx` and returns them: a row holds a transaction's events of one
+ * scope (migration 0008), the first in `event_id`, the others in `more_event_ids` (rows a previous release marked
+ * dispatched instead of deleting are left to the retention sweep). PostgreSQL: one statement; rows other workers hold
+ * are skipped (FOR UPDATE SKIP LOCKED), and the outbox is read through its index whatever the table's statistics say
+ * (the setting lasts for the transaction, so the events are then found by primary key too). SQLite: one writer at a
+ * time. A rollback puts the rows back.
  */
-async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; events: OutboxEvent[] }> {
+async function takeOutboxRows(tx: Db, engine: string): Promise<OutboxRow[]> {
   if (engine === 'postgres') {
     // The outbox is a queue: its heap holds far more deleted rows than live ones until vacuum comes by, and the
     // planner, seeing a small table, scans it whole (measured: three scans of 1,300 pages a pass, 20 s into a
     // PaymentIntent load). Its index on (dispatched_at, created) finds the next rows without reading the dead ones.
     await write(tx, sql`set local enable_seqscan = off; set local enable_bitmapscan = off`.compile(tx));
-    const result = await sql<Omit<OutboxEvent, 'type'> & { type: string | null; n: number | string }>`
-      with t as (
-        delete from event_outbox o
-        using (
-          select merchant_id, livemode, event_id from event_outbox
-          where dispatched_at is null order by dispatched_at, created limit ${FANOUT_BATCH} for update skip locked
-        ) c
-        where o.merchant_id = c.merchant_id and o.livemode = c.livemode and o.event_id = c.event_id
-        returning o.merchant_id, o.livemode, o.event_id, o.more_event_ids
-      ), ids as (
-        select t.merchant_id, t.livemode, x.id, x.n
-        from t cross join lateral unnest(array[t.event_id] || coalesce(string_to_array(t.more_event_ids, ','), '{}'::text[]))
-          with ordinality as x(id, n)
-      )
-      select ids.merchant_id, ids.livemode, ids.id, ids.n, e.type, e.created, e.pending_webhooks
-      from ids left join events e on e.merchant_id = ids.merchant_id and e.livemode = ids.livemode and e.id = ids.id`.execute(tx);
-    const events: OutboxEvent[] = [];
-    let taken = 0;
-    // One row per event of the rows taken (a left join); an event already removed by retention has nothing to deliver.
-    for (const { type, merchant_id, livemode, id, created, pending_webhooks, n } of result.rows) {
-      if (Number(n) === 1) taken++;
-      if (type !== null) events.push({ merchant_id, livemode, id, type, created, pending_webhooks });
-    }
-    return { taken, events };
+    const result = await sql<OutboxRow>`
+      delete from event_outbox o
+      using (
+        select merchant_id, livemode, event_id from event_outbox
+        where dispatched_at is null order by dispatched_at, created limit ${FANOUT_BATCH} for update skip locked
+      ) c
+      where o.merchant_id = c.merchant_id and o.livemode = c.livemode and o.event_id = c.event_id
+      returning o.merchant_id, o.livemode, o.event_id, o.more_event_ids, o.pending_webhooks`.execute(tx);
+    return result.rows;
   }
   const rows = (await tx
     .selectFrom('event_outbox')
-    .select(['merchant_id', 'livemode', 'event_id', 'more_event_ids'])
+    .select(['merchant_id', 'livemode', 'event_id', 'more_event_ids', 'pending_webhooks'])
     .where('dispatched_at', 'is', null)
     .orderBy('created')
     .limit(FANOUT_BATCH)
-    .execute()) as { merchant_id: string; livemode: number; event_id: string; more_event_ids: string | null }[];
-  const events: OutboxEvent[] = [];
+    .execute()) as OutboxRow[];
   for (const { scope, items } of groupByScope(rows, rowScope)) {
     await tx
       .deleteFrom('event_outbox')
@@ -603,24 +599,38 @@ async function takeOutboxRows(tx: Db, engine: string): Promise<{ taken: number; 
       .where('livemode', '=', modeValue(scope))
       .where('event_id', 'in', items.map((r) => r.event_id))
       .execute();
-    const ids = items.flatMap((r) => [r.event_id, ...(r.more_event_ids ? r.more_event_ids.split(',') : [])]);
-    const found = new Map(
-      (
-        (await tx
-          .selectFrom('events')
-          .select(['merchant_id', 'livemode', 'id', 'type', 'created', 'pending_webhooks'])
-          .where('merchant_id', '=', scope.merchantId)
-          .where('livemode', '=', modeValue(scope))
-          .where('id', 'in', ids)
-          .execute()) as OutboxEvent[]
-      ).map((e) => [e.id, e]),
-    );
-    for (const id of ids) {
-      const event = found.get(id);
-      if (event) events.push(event);
-    }
   }
-  return { taken: rows.length, events };
+  return rows;
+}
+
+/** The ids of the events an outbox row holds, in the order they were recorded. */
+function eventIds(row: OutboxRow): string[] {
+  return row.more_event_ids ? [row.event_id, ...row.more_event_ids.split(',')] : [row.event_id];
+}
+
+/** The events of `ids` in one scope, in that order; an event already removed by retention is left out. */
+async function outboxEvents(tx: Db, engine: string, scope: Scope, ids: string[]): Promise<OutboxEvent[]> {
+  const found = new Map<string, OutboxEvent>();
+  const chunk = engine === 'postgres' ? ids.length : 500;
+  for (let i = 0; i < ids.length; i += chunk) {
+    const some = ids.slice(i, i + chunk);
+    const rows =
+      engine === 'postgres'
+        ? (
+            await sql<OutboxEvent>`
+              select id, type, created, pending_webhooks from events
+              where merchant_id = ${scope.merchantId} and livemode = ${modeValue(scope)} and id = any(${some})`.execute(tx)
+          ).rows
+        : ((await tx
+            .selectFrom('events')
+            .select(['id', 'type', 'created', 'pending_webhooks'])
+            .where('merchant_id', '=', scope.merchantId)
+            .where('livemode', '=', modeValue(scope))
+            .where('id', 'in', some)
+            .execute()) as OutboxEvent[]);
+    for (const e of rows) found.set(e.id, e);
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
 }
 
 /** The tenant scope of a row that carries `merchant_id` and `livemode`. */

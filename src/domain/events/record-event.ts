@@ -56,7 +56,7 @@ export async function recordEvent(
     pending_webhooks: pendingWebhooks,
   };
   await write(ctx.db, insertStatement(ctx.db, 'events', row));
-  await addToOutbox(ctx.db, actor.scope, actor.now, event.id);
+  await addToOutbox(ctx.db, actor.scope, actor.now, event.id, pendingWebhooks);
   return event;
 }
 
@@ -64,6 +64,8 @@ interface OutboxRow {
   scope: Scope;
   created: number;
   events: string[];
+  /** The events' `pending_webhooks`, summed (migration 0009). */
+  pending: number;
 }
 
 const OUTBOX = Symbol('event outbox rows');
@@ -71,12 +73,13 @@ const OUTBOX = Symbol('event outbox rows');
 /**
  * Puts an event in the outbox. In a transaction, its events share one outbox row per tenant scope, written when the
  * transaction's work is done, just before COMMIT: the first event's id and the others in the order they were
- * recorded (migration 0008). Outside one, the event gets a row of its own at once.
+ * recorded (migration 0008), with the deliveries they were counted as owing (migration 0009). Outside one, the
+ * event gets a row of its own at once.
  */
-async function addToOutbox(db: Db, scope: Scope, created: number, eventId: string): Promise<void> {
+async function addToOutbox(db: Db, scope: Scope, created: number, eventId: string, pending: number): Promise<void> {
   const tx = transactionState(db);
   if (!tx) {
-    await writeOutboxRow(db, { scope, created, events: [eventId] });
+    await writeOutboxRow(db, { scope, created, events: [eventId], pending });
     return;
   }
   let rows = tx.locals.get(OUTBOX) as Map<string, OutboxRow> | undefined;
@@ -89,12 +92,14 @@ async function addToOutbox(db: Db, scope: Scope, created: number, eventId: strin
     rows = pending;
   }
   const row = rows.get(scopeKey(scope));
-  if (row) row.events.push(eventId);
-  else rows.set(scopeKey(scope), { scope, created, events: [eventId] });
+  if (row) {
+    row.events.push(eventId);
+    row.pending += pending;
+  } else rows.set(scopeKey(scope), { scope, created, events: [eventId], pending });
 }
 
 /** A plain insert; on PostgreSQL a deferred write that travels with the COMMIT. */
-async function writeOutboxRow(db: Db, { scope, created, events }: OutboxRow): Promise<void> {
+async function writeOutboxRow(db: Db, { scope, created, events, pending }: OutboxRow): Promise<void> {
   const [first, ...more] = events;
   const values = {
     merchant_id: scope.merchantId,
@@ -103,6 +108,7 @@ async function writeOutboxRow(db: Db, { scope, created, events }: OutboxRow): Pr
     created,
     dispatched_at: null,
     more_event_ids: more.length ? more.join(',') : null,
+    pending_webhooks: pending,
   };
   await write(db, insertStatement(db, 'event_outbox', values));
 }

@@ -1,4 +1,5 @@
 import { modeValue } from '../../db/objects.js';
+import { fixedStatement } from '../../db/statements.js';
 import { AppError } from '../../lib/errors.js';
 import type { OpContext } from '../context.js';
 import { TEST_CARD_EXPIRY, TEST_PAYMENT_METHODS, testCardFacts, testProcessor } from '../processor/test-processor.js';
@@ -40,17 +41,16 @@ export async function loadPaymentMethod(
     }
     const tokenized = await testProcessor.tokenize({ number: testNumber, ...TEST_CARD_EXPIRY });
     const facts = testCardFacts(testNumber, TEST_CARD_EXPIRY.exp_month, TEST_CARD_EXPIRY.exp_year);
-    const pm = buildPaymentMethod(ctx, facts, await cardFingerprint(ctx, testNumber), {});
+    const pm = buildPaymentMethod(ctx, facts, await cardFingerprint(ctx, testNumber, { publicTestNumber: true }), {});
     return { paymentMethod: { ...pm, id, created: TEST_PAYMENT_METHOD_CREATED }, token: tokenized.token, detached: false, isTestId: true };
   }
-  let q = ctx.db
-    .selectFrom(PAYMENT_METHODS_TABLE)
-    .select(['data', 'processor_token', 'detached'])
-    .where('merchant_id', '=', ctx.actor.scope.merchantId)
-    .where('livemode', '=', modeValue(ctx.actor.scope))
-    .where('id', '=', id);
-  if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
-  const row = (await q.executeTakeFirst()) as { data: string; processor_token: string; detached: number } | undefined;
+  const lock = options.forUpdate && ctx.deps.store.engine === 'postgres' ? ' for update' : '';
+  const statement = fixedStatement(
+    ctx.db,
+    `select data, processor_token, detached from ${PAYMENT_METHODS_TABLE} where merchant_id = ? and livemode = ? and id = ?${lock}`,
+    [ctx.actor.scope.merchantId, modeValue(ctx.actor.scope), id],
+  );
+  const row = (await ctx.db.executeQuery<{ data: string; processor_token: string; detached: number }>(statement)).rows[0];
   if (!row) throw new AppError('resource_missing', `No such PaymentMethod: '${id}'`, { param });
   return {
     paymentMethod: JSON.parse(row.data) as PaymentMethod,
