@@ -1,11 +1,6 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/harness.js';
-import { FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite-checkpointer.js';
 import { deferWrite, findGathered, isUniqueViolation, openStore, transactionState, type Store } from './store.js';
 
 // The transaction helper on each engine: deferred writes (held back and sent with the next awaited statement on
@@ -291,41 +286,5 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     );
     expect(attempts.filter((r) => r.status === 'rejected')).toHaveLength(20);
     expect(await count('l')).toBe(20);
-  });
-});
-
-// SQLite's log is copied back into the database file by a thread of its own once a store has committed a while
-// (sqlite-checkpointer.ts): the database file alone, copied without its log, holds rows committed a moment ago.
-describe.runIf(ENGINES.includes('sqlite'))('the SQLite checkpoint thread', () => {
-  it('moves committed transactions from the log into the database file, off the main connection', async () => {
-    const database = await freshDatabase('sqlite');
-    const store = openStore(database.url);
-    try {
-      await sql`create table c (id integer primary key, s text not null)`.execute(store.db);
-      for (let i = 0; i < 100; i++) {
-        await store.withTransaction((tx) => tx.insertInto('c').values({ id: i, s: 'x'.repeat(500) }).execute());
-      }
-      const auto = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
-      expect(auto.rows[0]?.wal_autocheckpoint).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
-      const file = database.url.slice('sqlite:'.length);
-      const copy = join(mkdtempSync(join(tmpdir(), 'railyard-ckpt-')), 'copy.db');
-      let rows = 0;
-      for (let attempt = 0; attempt < 40 && rows < 100; attempt++) {
-        await new Promise((r) => setTimeout(r, 100));
-        copyFileSync(file, copy);
-        const alone = new Database(copy, { readonly: true });
-        try {
-          rows = (alone.prepare('select count(*) as n from c').get() as { n: number }).n;
-        } catch {
-          rows = 0; // not even the table is in the file yet
-        } finally {
-          alone.close();
-        }
-      }
-      expect(rows).toBe(100);
-    } finally {
-      await store.close();
-      await database.drop();
-    }
   });
 });

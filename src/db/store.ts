@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -17,7 +16,6 @@ import {
   type QueryResult,
 } from 'kysely';
 import pg from 'pg';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 /** The database is typed loosely at this level; repositories give the rows their shapes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,8 +93,6 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
 
 /** How many queued transactions one SQLite commit may carry (group commit). */
 const SQLITE_MAX_BATCH = 32;
-/** Commits after which a file database gets its checkpoint thread (a store that writes little never needs one). */
-const SQLITE_CHECKPOINTER_AFTER = 64;
 const SQLITE_STATEMENT_CACHE = 2_000;
 
 interface QueuedTransaction {
@@ -126,13 +122,6 @@ function openSqlite(path: string): Store {
   // durable. Nothing is acknowledged before its data is on disk, and one fsync covers a whole batch.
   const queue: QueuedTransaction[] = [];
   let draining = false;
-  let commits = 0;
-  let checkpointer: Checkpointer | undefined;
-  const committed = () => {
-    if (memory || checkpointer || ++commits < SQLITE_CHECKPOINTER_AFTER) return;
-    checkpointer = startCheckpointer(resolve(path), createRequire(import.meta.url).resolve('better-sqlite3'));
-    database.pragma(`wal_autocheckpoint = ${String(FALLBACK_AUTOCHECKPOINT_PAGES)}`);
-  };
 
   const runBatch = (conn: Db) => async () => {
     const batch: QueuedTransaction[] = [];
@@ -163,7 +152,6 @@ function openSqlite(path: string): Store {
       for (const item of batch) item.reject(err);
       return;
     }
-    committed();
     batch.forEach((item, i) => item.resolve(results[i]));
   };
 
@@ -198,7 +186,6 @@ function openSqlite(path: string): Store {
       });
     },
     async close() {
-      await checkpointer?.stop();
       await db.destroy();
     },
   };
