@@ -32,6 +32,12 @@ function identifier(name: string): string {
  * value is `undefined` is left out (the column takes its default), as the query builder does.
  */
 export function insertStatement(db: Db, table: string, row: Record<string, unknown>): CompiledQuery {
+  const { columns, values } = definedColumns(row);
+  return CompiledQuery.raw(insertText(table, columns, isPostgres(db)), values);
+}
+
+/** The row's keys and values in key order, leaving out keys whose value is `undefined`. */
+function definedColumns(row: Record<string, unknown>): { columns: string[]; values: unknown[] } {
   const columns: string[] = [];
   const values: unknown[] = [];
   for (const column in row) {
@@ -40,7 +46,7 @@ export function insertStatement(db: Db, table: string, row: Record<string, unkno
     columns.push(column);
     values.push(value);
   }
-  return CompiledQuery.raw(insertText(table, columns, isPostgres(db)), values);
+  return { columns, values };
 }
 
 /**
@@ -84,14 +90,7 @@ export function updateStatement(
   set: Record<string, unknown>,
 ): CompiledQuery {
   const numbered = isPostgres(db);
-  const columns: string[] = [];
-  const values: unknown[] = [];
-  for (const column in set) {
-    const value = set[column];
-    if (value === undefined) continue;
-    columns.push(column);
-    values.push(value);
-  }
+  const { columns, values } = definedColumns(set);
   const signature = `${numbered ? '$' : '?'}update ${table}(${columns.join(',')})`;
   let text = texts.get(signature);
   if (text === undefined) {
