@@ -5,7 +5,8 @@
  *     line items, GET /v1/customers/:id, GET /v1/customers?limit=10 — autocannon, 50 connections, RATE_LIMITS=off;
  *   - checkout session create again after 1,000,000 sessions (and as many PaymentIntents and events) are stored;
  *   - webhook deliveries per second to a local receiver (bench/webhook-delivery.ts);
- *   - the server's RSS after each scenario, and the CPU per request of the server and (PostgreSQL) the database.
+ *   - the server's RSS after each scenario, the CPU per request of the server and (PostgreSQL) the database, and
+ *     PostgreSQL's WAL per request.
  * Results: bench/results/bench.md, bench/results/bench.json and a chart bench/results/bench.png (rendered with the
  * system's chromium when present; the SVG is kept beside it).
  *
@@ -17,6 +18,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { openStore, type Engine, type Store } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
 import { renderPng } from './chart.js';
@@ -39,6 +41,8 @@ interface Figure {
   /** CPU time per request (user + system, µs) of the server process and, on PostgreSQL, of the database's processes. */
   serverCpuUs: number | null;
   databaseCpuUs: number | null;
+  /** PostgreSQL's WAL per request (bytes): what every commit must write and flush, and checkpoints must copy. */
+  walBytes: number | null;
   /** The bare endpoint's rate in the same run, for the ratio. */
   bareRps: number;
 }
@@ -110,8 +114,9 @@ async function stop(child: ChildProcess): Promise<void> {
  * One load run against the server `pid` on `engine`, with the CPU each side spent per request: the figure that
  * does not drift with the machine's speed from one minute to the next, as the rate does.
  */
-async function load(opts: autocannon.Options, pid: number | undefined, engine: string): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
+async function load(opts: autocannon.Options, pid: number | undefined, engine: string, url: string): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
   const pg = engine === 'postgres';
+  const wal0 = pg ? await walStats(url) : undefined;
   const server0 = pid ? cpuMs(pid) : 0;
   const database0 = pg ? postgresCpuMs() : 0;
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
@@ -123,7 +128,31 @@ async function load(opts: autocannon.Options, pid: number | undefined, engine: s
     failures: r.non2xx + r.errors + r.timeouts,
     serverCpuUs: pid ? perRequest(cpuMs(pid) - server0) : null,
     databaseCpuUs: pg ? perRequest(postgresCpuMs() - database0) : null,
+    ...(await walFigures(url, wal0, r.requests.total)),
   };
+}
+
+/** The bytes of WAL the PostgreSQL server has written so far (pg_stat_wal, PostgreSQL 14 and later). */
+async function walStats(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ bytes: string }>('select wal_bytes as bytes from pg_stat_wal');
+    const row = r.rows[0];
+    return row ? Number(row.bytes) : undefined;
+  } catch {
+    return undefined; // an engine without the view
+  } finally {
+    await client.end();
+  }
+}
+
+async function walFigures(url: string, before: number | undefined, requests: number): Promise<Pick<Figure, 'walBytes'>> {
+  // Backends report their WAL figures about once a second: wait for the last ones.
+  await new Promise((r) => setTimeout(r, before === undefined ? 0 : 1500));
+  const after = before === undefined ? undefined : await walStats(url);
+  if (before === undefined || after === undefined || requests === 0) return { walBytes: null };
+  return { walBytes: Math.round((after - before) / requests) };
 }
 
 /**
@@ -221,7 +250,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
     body: JSON.stringify({ email: 'bench@example.com' }),
   };
   await warm(bareLoad);
-  const bareFigure = await load(bareLoad, bare.child.pid, engine);
+  const bareFigure = await load(bareLoad, bare.child.pid, engine, bareDb.url);
   add('bare INSERT (same engine)', bare.child.pid, bareFigure, bareFigure.rps);
   await stop(bare.child);
   await bareDb.drop();
@@ -233,7 +262,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   /** One measured scenario on the Railyard server, started once the previous one's webhook backlog is drained. */
   const scenario = async (name: string, opts: autocannon.Options) => {
     await settle(monitor);
-    add(name, server.child.pid, await load(opts, server.child.pid, engine), bareRps);
+    add(name, server.child.pid, await load(opts, server.child.pid, engine, db.url), bareRps);
   };
   const merchant = JSON.parse(
     execFileSync(process.execPath, ['bin/railyard.js', 'merchants', 'create', '--name', 'Bench', '--json'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } }).toString(),
@@ -314,7 +343,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const rate = Number(/= (\d+)\/s/.exec(out)?.[1] ?? 0);
   const p50 = Number(/p50 (\d+) ms/.exec(out)?.[1] ?? 0);
   const p99 = Number(/p99 (\d+) ms/.exec(out)?.[1] ?? 0);
-  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, serverCpuUs: null, databaseCpuUs: null, bareRps });
+  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, serverCpuUs: null, databaseCpuUs: null, walBytes: null, bareRps });
   return figures;
 }
 
@@ -349,11 +378,11 @@ const lines = [
   `${CONNECTIONS} connections, ${DURATION_S} s per scenario, RATE_LIMITS=off, LOG_LEVEL=warn, ${new Date().toISOString().slice(0, 10)}; ` +
     `client, server and database share one machine (${execFileSync('nproc').toString().trim()} cores, Node ${process.version}).`,
   '',
-  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req | PostgreSQL WAL B/req |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...all.map((f) => {
     const ratio = f.scenario.startsWith('webhook') ? '' : `${Math.round((f.rps / f.bareRps) * 100)}%`;
-    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} | ${f.serverCpuUs ?? ''} | ${f.databaseCpuUs ?? ''} |`;
+    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} | ${f.serverCpuUs ?? ''} | ${f.databaseCpuUs ?? ''} | ${f.walBytes ?? ''} |`;
   }),
   '',
   '![throughput](bench.png)',
