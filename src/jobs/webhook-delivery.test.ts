@@ -277,6 +277,30 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     }
   });
 
+  it("settles each event's pending_webhooks by its own count when one recording covers several events", async () => {
+    receiver = await startReceiver();
+    const failing = await startReceiver(() => ({ kind: 'status', status: 500, body: 'down' }));
+    try {
+      await endpointFor(receiver.url, ['*']);
+      await endpointFor(failing.url, ['customer.created']);
+      const customer = await api.post<{ id: string }>('/v1/customers', { email: 'settle@example.com' });
+      await api.post(`/v1/customers/${customer.body.id}`, { name: 'Settled' });
+      const events = (await api.get<{ data: { id: string; type: string; pending_webhooks: number }[] }>('/v1/events?limit=2')).body.data;
+      const created = events.find((e) => e.type === 'customer.created')!;
+      const updated = events.find((e) => e.type === 'customer.updated')!;
+      await t.tick();
+      await t.tick();
+      // customer.created: owed to both endpoints, the failing one still owed (it retries); customer.updated: owed to
+      // one, delivered. The JSON body and the column agree.
+      expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${created.id}`)).body.pending_webhooks).toBe(1);
+      expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${updated.id}`)).body.pending_webhooks).toBe(0);
+      const rows = await t.server.store.db.selectFrom('events').select(['id', 'pending_webhooks']).where('id', 'in', [created.id, updated.id]).execute();
+      expect(Object.fromEntries(rows.map((r) => [r.id, Number(r.pending_webhooks)]))).toEqual({ [created.id]: 1, [updated.id]: 0 });
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('an outbox row carries the deliveries its events owe; the fan-out uses the endpoints enabled when it runs', async () => {
     receiver = await startReceiver();
     const db = t.server.store.db;

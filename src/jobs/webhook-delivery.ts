@@ -236,6 +236,12 @@ export class WebhookWorker implements Job {
     const nowS = Math.floor(nowMs / 1000);
     const saturated = [...this.perEndpointInFlight].filter(([id, n]) => n >= this.capFor(id)).map(([id]) => id);
     const claimed = await store.withTransaction(async (tx) => {
+      // The due index gives the queue's order: read through it and stop at the limit. The planner cannot estimate
+      // the joins' filters and otherwise scans and sorts every pending delivery first (measured with 10,150 pending:
+      // 20 ms a claim, against 3 ms through the index), so a backlog slowed its own delivery.
+      if (store.engine === 'postgres') {
+        await write(tx, sql`set local enable_sort = off; set local enable_seqscan = off; set local enable_bitmapscan = off`.compile(tx));
+      }
       let q = tx
         .selectFrom(`${DELIVERIES_TABLE} as d`)
         .innerJoin('merchants as m', 'm.id', 'd.merchant_id')
