@@ -198,7 +198,7 @@ try {
   let inFlightAtKill = 0;
   let strikes = 0;
   const p3 = Date.now();
-  const phase3CutOff = () => journal.entries.slice(entriesAfterPhase2).filter((e) => e.unanswered > 0).length;
+  const phase3CutOff = () => journal.entries.slice(entriesAfterPhase2).filter((e) => e.unanswered > 0);
   await runLoad(16_000, async () => {
     await sleep(4_000 + Math.random() * 4_000);
     for (;;) {
@@ -211,7 +211,7 @@ try {
       strikes++;
       process.stdout.write(`  killed ${victim.options.name} with ${inFlightAtKill} requests on the wire to it\n`);
       await sleep(300);
-      if (phase3CutOff() > 0 || strikes >= 5) break;
+      if (phase3CutOff().length > 0 || strikes >= 5) break;
       process.stdout.write('  the kill cut no request off; starting the node again to strike once more\n');
       await victim.start();
       down.delete(victim);
@@ -224,7 +224,7 @@ try {
   down.delete(victim);
 
   const phase3Entries = journal.entries.slice(entriesAfterPhase2);
-  const cutOff = phase3Entries.filter((e) => e.unanswered > 0);
+  const cutOff = phase3CutOff();
   const movedOn = cutOff.filter((e: Entry) => e.ack && e.ack.base !== victim.url);
   report.check(
     'phase 3: every request the killed node left unanswered was acknowledged by another node with the same key',

@@ -37,12 +37,14 @@ async function changePendingWebhooks(
   // 180 ms transaction to record, and the recording fell seconds behind the deliveries).
   for (let i = 0; i < changed.length; i += UPDATE_CHUNK) {
     const chunk = changed.slice(i, i + UPDATE_CHUNK);
+    const byId = <T>(value: (c: (typeof chunk)[number]) => unknown) =>
+      sql<T>`case id ${sql.join(chunk.map((c) => sql`when ${c.id} then ${value(c)}`), sql` `)} end`;
     await db
       .updateTable('events')
       .set({
         // The count is an integer we computed, written as a literal so PostgreSQL types the CASE as an integer.
-        pending_webhooks: sql<number>`case id ${sql.join(chunk.map((c) => sql`when ${c.id} then ${sql.lit(c.next)}`), sql` `)} end`,
-        data: sql<string>`case id ${sql.join(chunk.map((c) => sql`when ${c.id} then ${c.data}`), sql` `)} end`,
+        pending_webhooks: byId<number>((c) => sql.lit(c.next)),
+        data: byId<string>((c) => c.data),
       })
       .where('merchant_id', '=', scope.merchantId)
       .where('livemode', '=', modeValue(scope))
