@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { AppError } from '../lib/errors.js';
+import { markJsonBody } from './params.js';
 import { paramName } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -171,6 +172,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     } catch (err) {
       return done(err as Error, undefined);
     }
+    markJsonBody(value);
     done(null, value);
   });
   app.addContentTypeParser(

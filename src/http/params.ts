@@ -3,12 +3,37 @@ import { METADATA_MAX_KEYS } from '../lib/metadata.js';
 
 /**
  * Parameter builders shared by every endpoint. Form bodies and query strings carry text, JSON carries typed values;
- * both become the same parameter tree, so numbers and booleans accept their decimal / "true"|"false" spelling.
+ * both become the same parameter tree, so in a form or a query numbers and booleans are read from their decimal /
+ * "true"|"false" spelling. A JSON body carries its types itself: there a string where a number or a boolean belongs
+ * is a value of the wrong type (decisions.md, "Bodies"), answered 400 `parameter_invalid`.
  */
+
+let typedInput = false;
+const jsonBodies = new WeakSet();
+
+/** Marks a parsed JSON body: its numbers and booleans carry their types. */
+export function markJsonBody(body: object): void {
+  jsonBodies.add(body);
+}
+
+/** Runs a synchronous parse of `input`, knowing whether it is a JSON body (whose scalars carry their types). */
+export function withTypedInput<T>(input: unknown, parse: () => T): T {
+  const outer = typedInput;
+  typedInput = typeof input === 'object' && input !== null && jsonBodies.has(input);
+  try {
+    return parse();
+  } finally {
+    typedInput = outer;
+  }
+}
+
+/** The text spelling of a number or a boolean, refused inside a JSON body. */
+export const zTextSpelling = <T extends z.ZodType>(schema: T, what: string) =>
+  schema.refine(() => !typedInput, { error: `must be ${what}, not a string`, abort: true });
 
 export const zInt = (min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^-?\d{1,16}$/, 'must be an integer').transform(Number)])
+    .union([z.number(), zTextSpelling(z.string().regex(/^-?\d{1,16}$/, 'must be an integer'), 'an integer').transform(Number)])
     .pipe(
       z
         .number()
@@ -18,7 +43,7 @@ export const zInt = (min: number, max: number) =>
     );
 
 export const zBool = () =>
-  z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+  z.union([z.boolean(), zTextSpelling(z.enum(['true', 'false']), 'a boolean').transform((v) => v === 'true')], {
     error: 'must be a boolean',
   });
 

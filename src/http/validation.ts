@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { MAX_AMOUNT } from '../lib/currencies.js';
 import { AppError } from '../lib/errors.js';
+import { withTypedInput } from './params.js';
 
 /** `['address', 'line1']` → `address[line1]`; `['line_items', 0, 'price']` → `line_items[0][price]`. */
 export function paramName(path: readonly PropertyKey[]): string {
@@ -22,7 +24,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * each naming `param` in bracket notation.
  */
 export function parseParams<S extends z.ZodType>(schema: S, input: unknown, prefix: PropertyKey[] = []): z.output<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = withTypedInput(input, () => schema.safeParse(input ?? {}));
   if (result.success) return result.data;
   const issues = result.error.issues;
   const unknown = issues.find((i) => i.code === 'unrecognized_keys');
@@ -44,6 +46,10 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
   // that happened to be tried last, says little to a caller; a refinement's message says exactly what is wrong.
   const generic = first.code === 'invalid_union' || first.code === 'invalid_type' || (top?.code === 'invalid_union' && first.code === 'invalid_value');
   const message = generic ? 'has the wrong type or format' : first.message;
+  // An amount above the per-field maximum of 99,999,999 minor units is the documented `amount_too_large`.
+  if (first.code === 'too_big' && Number(first.maximum) === MAX_AMOUNT) {
+    throw new AppError('amount_too_large', `Invalid ${name}: ${message}.`, { param: name });
+  }
   throw new AppError('parameter_invalid', `Invalid ${name || 'parameters'}: ${message}.`, { param: name || null });
 }
 

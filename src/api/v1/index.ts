@@ -19,6 +19,7 @@ import { updateOrderEndpoint } from './orders/update.js';
 import { createCustomerEndpoint } from './customers/create.js';
 import { deleteCustomerEndpoint } from './customers/delete.js';
 import { listCustomersEndpoint } from './customers/list.js';
+import { listCustomerPaymentMethodsEndpoint } from './customers/list-payment-methods.js';
 import { retrieveCustomerEndpoint } from './customers/retrieve.js';
 import { updateCustomerEndpoint } from './customers/update.js';
 import { listEventsEndpoint } from './events/list.js';
@@ -82,6 +83,7 @@ import { updateSetupIntentEndpoint } from './setup_intents/update.js';
 export const endpoints: AnyEndpoint[] = [
   createCustomerEndpoint,
   listCustomersEndpoint,
+  listCustomerPaymentMethodsEndpoint,
   retrieveCustomerEndpoint,
   updateCustomerEndpoint,
   deleteCustomerEndpoint,

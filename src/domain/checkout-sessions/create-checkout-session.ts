@@ -111,7 +111,7 @@ export async function createCheckoutSession(
   const shippingOptions = await resolveShippingOptions(ctx, input.shipping_options ?? [], currency);
   const shippingCost = shippingCostOf(shippingOptions[0]);
   const totals = computeTotals(items, shippingCost);
-  checkPayableTotal(totals.amount_total, currency, 'line_items');
+  checkPayableTotal(totals.amount_total, currency, ctx.actor.scope.livemode, 'line_items');
   const pid = input.payment_intent_data;
   if (pid?.application_fee_amount !== undefined && pid.application_fee_amount > totals.amount_total) {
     throw new AppError('parameter_invalid', 'payment_intent_data[application_fee_amount] cannot exceed the session total.', {

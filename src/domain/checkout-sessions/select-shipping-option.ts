@@ -33,7 +33,7 @@ export async function applyShipping(
     if (totals.amount_total === 0) {
       throw new AppError('parameter_invalid', 'This shipping choice would bring the total to zero; choose a paid shipping option.', { param });
     }
-    checkPayableTotal(totals.amount_total, session.currency, param);
+    checkPayableTotal(totals.amount_total, session.currency, ctx.actor.scope.livemode, param);
   }
   const next: CheckoutSession = { ...session, ...totals, shipping_cost: shippingCost };
   if (session.payment_intent !== null && next.amount_total !== session.amount_total) {

@@ -1,4 +1,5 @@
-import { findCurrency, MAX_AMOUNT } from '../../lib/currencies.js';
+import { MAX_AMOUNT } from '../../lib/currencies.js';
+import { minimumCharge } from '../payment-intents/amount.js';
 import { AppError } from '../../lib/errors.js';
 import { money, MoneyOverflowError } from '../../lib/money.js';
 import type { LineItem, ShippingCost, TotalDetails } from './session.js';
@@ -35,9 +36,9 @@ export function computeTotals(items: LineItem[], shipping: ShippingCost | null, 
   }
 }
 
-/** A total to charge must reach the currency's minimum charge; zero means nothing to pay. */
-export function checkPayableTotal(total: number, currency: string, param: string): void {
-  const minimum = findCurrency(currency)?.minimum ?? 1;
+/** A total to charge must reach the minimum charge (`minimumCharge`); zero means nothing to pay. */
+export function checkPayableTotal(total: number, currency: string, livemode: boolean, param: string): void {
+  const minimum = minimumCharge(currency, livemode);
   if (total > 0 && total < minimum) {
     throw new AppError('amount_too_small', `The session's total must be at least ${minimum} ${currency} (in the smallest currency unit), or zero.`, {
       param,

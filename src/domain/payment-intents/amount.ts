@@ -2,14 +2,23 @@ import { AppError } from '../../lib/errors.js';
 import { findCurrency, MAX_AMOUNT } from '../../lib/currencies.js';
 
 /**
- * A payment amount in minor units for a currency: at least the currency's minimum (card networks refuse smaller
- * charges) and at most 99,999,999. The schema has already refused non-integers and amounts below 1.
+ * The smallest amount a payment may have: 1 in test mode (the documented `amount ≥ 1`, fluveo-api.md §7 #43), the
+ * currency's minimum charge in live mode (card networks refuse smaller charges).
  */
-export function checkPaymentAmount(amount: number, currency: string, param = 'amount'): number {
+export function minimumCharge(currency: string, livemode: boolean): number {
+  return livemode ? (findCurrency(currency)?.minimum ?? 1) : 1;
+}
+
+/**
+ * A payment amount in minor units for a currency: at least its minimum charge (`minimumCharge`) and at most
+ * 99,999,999. The schema has already refused non-integers and amounts below 1.
+ */
+export function checkPaymentAmount(amount: number, currency: string, livemode: boolean, param = 'amount'): number {
   const info = findCurrency(currency);
   if (!info) throw new AppError('parameter_invalid', `Invalid currency: '${currency}' is not a supported currency.`, { param: 'currency' });
-  if (amount < info.minimum) {
-    throw new AppError('amount_too_small', `Amount must be at least ${info.minimum} ${currency} (in the smallest currency unit).`, { param });
+  const minimum = minimumCharge(currency, livemode);
+  if (amount < minimum) {
+    throw new AppError('amount_too_small', `Amount must be at least ${minimum} ${currency} (in the smallest currency unit).`, { param });
   }
   if (amount > MAX_AMOUNT) {
     throw new AppError('amount_too_large', `Amount must be at most ${MAX_AMOUNT} (in the smallest currency unit).`, { param });

@@ -52,7 +52,7 @@ export async function createStoredPaymentIntent(
   input: CreatePaymentIntentInput,
   options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
-  const amount = checkPaymentAmount(input.amount, input.currency);
+  const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
   const customer = input.customer ?? null;
   if (customer !== null) await requireCustomer(ctx, customer);
   const usable = await paymentMethodFromInput(ctx, input, customer);

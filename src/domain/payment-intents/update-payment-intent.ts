@@ -54,7 +54,7 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
   const next: StoredPaymentIntent = { ...intent, status };
   if (input.amount !== undefined || input.currency !== undefined) {
     next.currency = input.currency ?? intent.currency;
-    next.amount = checkPaymentAmount(input.amount ?? intent.amount, next.currency);
+    next.amount = checkPaymentAmount(input.amount ?? intent.amount, next.currency, ctx.actor.scope.livemode);
   }
   if (input.customer !== undefined) {
     if (input.customer !== null) await requireCustomer(ctx, input.customer);
@@ -89,7 +89,7 @@ export async function updatePaymentIntentAmount(ctx: OpContext, id: string, amou
   const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
   const status = nextStatus(intent.status, 'update_payment_details');
-  const next: StoredPaymentIntent = { ...intent, status, amount: checkPaymentAmount(amount, intent.currency) };
+  const next: StoredPaymentIntent = { ...intent, status, amount: checkPaymentAmount(amount, intent.currency, ctx.actor.scope.livemode) };
   if (status !== 'requires_action') next.next_action = null;
   await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
   const presented = await presentPaymentIntent(ctx, next);

@@ -107,9 +107,18 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
       'line_items',
       before,
     );
-    const cheap = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 10 }))).id as string;
+    // Below the currency's minimum charge: refused in live mode; test mode takes any total from 1 (see the happy path).
+    const live = client(server, server.merchant.keys.sk_live);
+    const liveProduct = await ok(live.post('/v1/products', { name: 'Live sticker' }));
+    const cheap = (await ok(live.post('/v1/prices', { product: liveProduct.id, currency: 'usd', unit_amount: 10 }))).id as string;
     const afterCheap = await footprint();
-    await refused(create({ line_items: [{ price: cheap, quantity: 1 }] }), 400, 'amount_too_small', 'line_items', afterCheap);
+    await refused(
+      live.post('/v1/checkout_sessions', { success_url: SUCCESS_URL, line_items: [{ price: cheap, quantity: 1 }] }),
+      400,
+      'amount_too_small',
+      'line_items',
+      afterCheap,
+    );
     await refused(create({ ui_mode: 'popup' }), 400, 'parameter_invalid', 'ui_mode', afterCheap);
     await refused(create({ customer: 'cus_nope' }), 404, 'resource_missing', 'customer', afterCheap);
     await refused(create({ customer_email: 'not-an-email' }), 400, 'parameter_invalid', 'customer_email', afterCheap);

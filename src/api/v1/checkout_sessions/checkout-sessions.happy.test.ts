@@ -103,6 +103,15 @@ describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
     expectError(await api.post(`/v1/payment_intents/${s.payment_intent as string}/cancel`, {}), 400, 'resource_in_use');
   });
 
+  it('takes any total from 1 in test mode, and completes it', async () => {
+    const penny = (await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 1 }))).id as string;
+    const s = await embeddedSession(api, cat, { line_items: [{ price: penny, quantity: 1 }] });
+    expect(s).toMatchObject({ amount_total: 1, payment_status: 'unpaid' });
+    const done = await ok(confirm(clientApi(server), s, { payment_method: 'pm_card_visa' }));
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    expect(await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).toMatchObject({ amount: 1, amount_received: 1, status: 'succeeded' });
+  });
+
   it('accepts a form-encoded body with bracket syntax under /v1/checkout_sessions', async () => {
     const form = [
       `line_items[0][price]=${cat.price}`,

@@ -24,9 +24,9 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     ['a fractional amount', { amount: 10.5, currency: 'usd' }, 'parameter_invalid', 'amount'],
     ['a fractional amount as text', { amount: '10.50', currency: 'usd' }, 'parameter_invalid', 'amount'],
     ['a string amount', { amount: 'ten', currency: 'usd' }, 'parameter_invalid', 'amount'],
-    ['an amount above the maximum', { amount: 100_000_000, currency: 'usd' }, 'parameter_invalid', 'amount'],
-    ['an amount below the currency minimum', { amount: 49, currency: 'usd' }, 'amount_too_small', 'amount'],
-    ['a zero-decimal amount below its minimum', { amount: 49, currency: 'jpy' }, 'amount_too_small', 'amount'],
+    ['an amount above the maximum', { amount: 100_000_000, currency: 'usd' }, 'amount_too_large', 'amount'],
+    ['an amount as numeric text in JSON', { amount: '1000', currency: 'usd' }, 'parameter_invalid', 'amount'],
+    ['confirm as text in JSON', { amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: 'true' }, 'parameter_invalid', 'confirm'],
     ['no amount', { currency: 'usd' }, 'parameter_missing', 'amount'],
     ['no currency', { amount: 1000 }, 'parameter_missing', 'currency'],
     ['an unknown currency', { amount: 1000, currency: 'xyz' }, 'parameter_invalid', 'currency'],
@@ -52,6 +52,23 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     const res = await api.post('/v1/payment_intents', body);
     expectError(res, code === 'resource_missing' ? 404 : 400, code, param);
     expect(await counts()).toEqual(before);
+  });
+
+  it('the smallest amount is 1 in test mode and the currency minimum in live mode; a form body spells numbers as text', async () => {
+    for (const currency of ['usd', 'jpy']) {
+      const one = await api.post<Obj>('/v1/payment_intents', { amount: 1, currency, payment_method: 'pm_card_visa', confirm: true });
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({ amount: 1, amount_received: 1, status: 'succeeded' });
+    }
+    const live = client(server, server.merchant.keys.sk_live);
+    const liveIntents = async () => ((await live.get('/v1/payment_intents?limit=100')).body.data as unknown[]).length;
+    const before = await liveIntents();
+    expectError(await live.post('/v1/payment_intents', { amount: 49, currency: 'usd' }), 400, 'amount_too_small', 'amount');
+    expectError(await live.post('/v1/payment_intents', { amount: 49, currency: 'jpy' }), 400, 'amount_too_small', 'amount');
+    expect(await liveIntents()).toBe(before);
+    expect((await live.post<Obj>('/v1/payment_intents', { amount: 50, currency: 'usd' })).body).toMatchObject({ amount: 50, livemode: true });
+    const form = await api.post<Obj>('/v1/payment_intents', undefined, { form: 'amount=1000&currency=usd&confirm=true&payment_method=pm_card_visa' });
+    expect(form.body).toMatchObject({ amount: 1000, status: 'succeeded' });
   });
 
   it.each([

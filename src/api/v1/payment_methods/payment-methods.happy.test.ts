@@ -42,6 +42,13 @@ describe.each(ENGINES)('payment methods (%s)', (engine) => {
     const list = await api.get(`/v1/payment_methods?customer=${customer}&type=card`);
     expect((list.body.data as Obj[]).map((p) => p.id)).toEqual([attached.body.id]);
     expect((await eventTypes('payment_method.attached')).map((o) => o.id)).toContain(attached.body.id);
+    // The same list under the customer (GET /v1/customers/{id}/payment_methods), its url the path used.
+    const under = await api.get(`/v1/customers/${customer}/payment_methods?type=card`);
+    expect(under.body).toMatchObject({ object: 'list', has_more: false, url: `/v1/customers/${customer}/payment_methods` });
+    expect((under.body.data as Obj[]).map((p) => p.id)).toEqual([attached.body.id]);
+    expectError(await api.get('/v1/customers/cus_nope/payment_methods'), 404, 'resource_missing', 'id');
+    expectError(await client(server, server.other.keys.sk_test).get(`/v1/customers/${customer}/payment_methods`), 404, 'resource_missing', 'id');
+    expectError(await api.get(`/v1/customers/${customer}/payment_methods?type=sepa`), 400, 'parameter_invalid', 'type');
 
     // The stored copy pays for that customer.
     const pi = await api.post('/v1/payment_intents', { amount: 1_000, currency: 'usd', customer, payment_method: attached.body.id, confirm: true });

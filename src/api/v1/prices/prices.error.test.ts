@@ -29,7 +29,7 @@ describe.each(ENGINES)('prices bad input (%s)', (engine) => {
     expectError(await create({ unit_amount: '10.5' }), 400, 'parameter_invalid', 'unit_amount');
     expectError(await create({ unit_amount: 'ten' }), 400, 'parameter_invalid', 'unit_amount');
     expectError(await create({ unit_amount: true }), 400, 'parameter_invalid', 'unit_amount');
-    expectError(await create({ unit_amount: 100_000_000 }), 400, 'parameter_invalid', 'unit_amount');
+    expectError(await create({ unit_amount: 100_000_000 }), 400, 'amount_too_large', 'unit_amount');
     expectError(await create({}), 400, 'parameter_missing', 'unit_amount');
     expectError(
       await create({ unit_amount: 1, unit_amount_decimal: '1' }),
@@ -80,7 +80,7 @@ describe.each(ENGINES)('prices bad input (%s)', (engine) => {
     expectError(
       await create({ custom_unit_amount: { enabled: true, maximum: 100_000_000 } }),
       400,
-      'parameter_invalid',
+      'amount_too_large',
       'custom_unit_amount[maximum]',
     );
     expectError(

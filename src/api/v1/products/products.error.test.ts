@@ -119,7 +119,7 @@ describe.each(ENGINES)('products bad input (%s)', (engine) => {
     expectError(
       await withPrice({ currency: 'usd', unit_amount: 100_000_000 }),
       400,
-      'parameter_invalid',
+      'amount_too_large',
       'default_price_data[unit_amount]',
     );
     expectError(

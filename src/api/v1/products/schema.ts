@@ -13,7 +13,7 @@ import {
   zTaxCode,
   zUrl,
 } from '../../../http/catalog-params.js';
-import { expandParam, zBool, zId, zInt, zMetadata, zText } from '../../../http/params.js';
+import { expandParam, zBool, zId, zInt, zMetadata, zText, zTextSpelling } from '../../../http/params.js';
 import { unlessMissing } from '../prices/schema.js';
 
 /** A package dimension (inches or ounces): positive, at most two decimal places. */
@@ -23,10 +23,7 @@ const zDimension = () =>
       .union(
         [
           z.number(),
-          z
-            .string()
-            .regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'must be a number' })
-            .transform(Number),
+          zTextSpelling(z.string().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'must be a number' }), 'a number').transform(Number),
         ],
         { error: 'must be a number' },
       )

@@ -59,7 +59,7 @@ describe.each(ENGINES)('shipping rates bad input (%s)', (engine) => {
     expectError(
       await create({ fixed_amount: { amount: 100_000_000, currency: 'usd' } }),
       400,
-      'parameter_invalid',
+      'amount_too_large',
       'fixed_amount[amount]',
     );
     expectError(

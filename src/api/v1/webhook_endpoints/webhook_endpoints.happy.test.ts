@@ -59,7 +59,7 @@ describe.each(ENGINES)('webhook endpoints API (%s)', (engine) => {
     expect(form.status).toBe(200);
     expect(form.body).toMatchObject({ enabled_events: ['*'], status: 'disabled', description: null, metadata: { env: 'dev' }, url: 'https://192.168.1.20/x' });
     expect((await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, { disabled: false })).body.status).toBe('enabled');
-    expect((await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, { disabled: 'true' })).body.status).toBe('disabled');
+    expect((await api.post<Endpoint>(`/v1/webhook_endpoints/${e.id}`, { disabled: true })).body.status).toBe('disabled');
 
     const events = await api.get<{ data: { type: string; data: { object: { id: string; secret: string } } }[]; text: string }>(
       '/v1/events?types[]=webhook_endpoint.created&types[]=webhook_endpoint.updated&limit=100',
@@ -82,7 +82,7 @@ describe.each(ENGINES)('webhook endpoints API (%s)', (engine) => {
     expect(rotated.body.secret).not.toBe(e.secret);
     expect(rotated.body.previous_secret_expires_at).toBeNull();
     const clock = (await api.get<{ now: number }>('/v1/test_helpers/clock')).body.now;
-    const overlap = await api.post<{ previous_secret_expires_at: number }>(`/v1/webhook_endpoints/${e.id}/rotate_secret`, { expires_in_hours: '24' });
+    const overlap = await api.post<{ previous_secret_expires_at: number }>(`/v1/webhook_endpoints/${e.id}/rotate_secret`, { expires_in_hours: 24 });
     expect(overlap.body.previous_secret_expires_at).toBe(clock + 24 * 3600);
     expect((await api.get<Endpoint>(`/v1/webhook_endpoints/${e.id}`)).body.secret).toBe(`whsec_****${(overlap.body as unknown as Endpoint).secret.slice(-4)}`);
   });
