@@ -56,12 +56,15 @@ export async function buildApp(deps: Deps): Promise<App> {
     clientErrorHandler: (err: Error & { code?: string }, socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-        const e = new AppError('request_malformed', err.code === 'HPE_HEADER_OVERFLOW'
-          ? 'The request headers are too large.'
-          : 'The HTTP request is malformed (for example a control character in a header).');
+        const raw = (err as { rawPacket?: Buffer }).rawPacket;
+        const e = raw && unprintableIdempotencyKey(raw)
+          ? new AppError('parameter_invalid', 'The Idempotency-Key header must be printable text (no control characters).', { param: 'Idempotency-Key' })
+          : new AppError('request_malformed', err.code === 'HPE_HEADER_OVERFLOW'
+            ? 'The request headers are too large.'
+            : 'The HTTP request is malformed (for example a control character in a header).');
         const body = JSON.stringify(errorBody(e));
         // A response to HEAD carries no body (a client would read it as garbage after the headers).
-        const head = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+        const head = raw?.subarray(0, 5).toString('latin1') === 'HEAD ';
         socket.write(
           `HTTP/1.1 ${e.status} Bad Request\r\nRequest-Id: req_${randomBase62(16)}\r\nX-API-Version: ${CURRENT_API_VERSION}\r\n` +
             `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
@@ -229,4 +232,15 @@ function toAppError(err: FastifyError | AppError): AppError {
       }
       return new AppError('api_error', 'An unexpected error occurred. It has been logged; retry later.');
   }
+}
+
+/**
+ * Whether the request Node's parser refused has an Idempotency-Key header holding a control character (decisions.md:
+ * a non-printable key is 400 `parameter_invalid` naming the header). The parser refuses such a header before any
+ * handler runs, so it is recognised in the raw bytes.
+ */
+function unprintableIdempotencyKey(raw: Buffer): boolean {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  const lines = raw.subarray(0, headEnd === -1 ? raw.length : headEnd).toString('latin1').split('\r\n');
+  return lines.some((line) => /^idempotency-key:/i.test(line) && /[\u0000-\u0008\u000a-\u001f\u007f]/.test(line));
 }

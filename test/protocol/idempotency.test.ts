@@ -43,6 +43,28 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(longest.status).toBe(200);
   });
 
+  it('refuses a key holding a control character over the wire with 400 parameter_invalid naming the header', async () => {
+    const before = await counts(server);
+    const body = '{"name":"ctl"}';
+    for (const ctl of ['\u0001', '\u007f', '\u001b']) {
+      const res = await rawHttp(
+        server.url,
+        `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.merchant.keys.sk_test}\r\nContent-Type: application/json\r\n` +
+          `Idempotency-Key: key${ctl}here\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      expect(res.status, JSON.stringify(ctl)).toBe(400);
+      expect(JSON.parse(res.body).error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_invalid', param: 'Idempotency-Key' });
+    }
+    // A control character in another header is still a malformed request.
+    const other = await rawHttp(
+      server.url,
+      `POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.merchant.keys.sk_test}\r\nX-Note: a\u0001b\r\n` +
+        `Idempotency-Key: fine\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    expect(JSON.parse(other.body).error).toMatchObject({ code: 'request_malformed', param: null });
+    expect(await counts(server)).toEqual(before);
+  });
+
   it('refuses a repeated Idempotency-Key header (Node would join the two into a new key)', async () => {
     const before = await counts(server);
     const body = '{"name":"twice"}';
