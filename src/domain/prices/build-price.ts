@@ -274,5 +274,5 @@ function buildCustomUnitAmount(
       );
     }
   }
-  return { maximum: maximum ?? null, minimum: minimum ?? null, preset: preset ?? null };
+  return { enabled: true, maximum: maximum ?? null, minimum: minimum ?? null, preset: preset ?? null };
 }

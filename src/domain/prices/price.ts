@@ -20,6 +20,8 @@ export interface Tier {
 }
 
 export interface CustomUnitAmount {
+  /** Always true: a price without a custom amount has `custom_unit_amount: null`. */
+  enabled: true;
   maximum: number | null;
   minimum: number | null;
   preset: number | null;

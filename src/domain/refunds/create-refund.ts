@@ -39,7 +39,14 @@ export async function createRefund(
     intentId = (await loadCharge(ctx, input.charge, { param: 'charge' })).charge.payment_intent;
   }
   const { intent } = await loadPaymentIntent(ctx, intentId, { forUpdate: true, param: options.paymentIntentParam ?? 'payment_intent' });
-  nextStatus(intent.status, 'refund');
+  try {
+    nextStatus(intent.status, 'refund');
+  } catch (err) {
+    // On POST /v1/refunds the intent that cannot be refunded is named by the parameter that chose it; on
+    // POST /v1/payment_intents/{id}/refund it is the resource itself, as for any other action in the wrong state.
+    if (!(err instanceof AppError) || options.paymentIntentParam !== undefined) throw err;
+    throw new AppError(err.code, err.message, { param: input.payment_intent !== undefined ? 'payment_intent' : 'charge' });
+  }
   if (!intent.latest_charge) throw new Error(`PaymentIntent ${intent.id} is succeeded without a charge`);
   if (input.charge !== undefined && input.charge !== intent.latest_charge) {
     throw new AppError(

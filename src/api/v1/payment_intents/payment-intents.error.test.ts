@@ -118,14 +118,14 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
 
   it('refunds of a canceled or unpaid intent → 400 payment_intent_unexpected_state', async () => {
     const unpaid = (await api.post('/v1/payment_intents', { amount: 1000, currency: 'usd' })).body.id as string;
-    const unpaidErr = expectError(await api.post('/v1/refunds', { payment_intent: unpaid }), 400, 'payment_intent_unexpected_state');
+    const unpaidErr = expectError(await api.post('/v1/refunds', { payment_intent: unpaid }), 400, 'payment_intent_unexpected_state', 'payment_intent');
     expect(unpaidErr.message).toContain('requires_payment_method');
     const canceled = (await api.post('/v1/payment_intents', { amount: 1000, currency: 'usd' })).body.id as string;
     await api.post(`/v1/payment_intents/${canceled}/cancel`, {});
-    const canceledErr = expectError(await api.post(`/v1/payment_intents/${canceled}/refund`, {}), 400, 'payment_intent_unexpected_state');
+    const canceledErr = expectError(await api.post(`/v1/payment_intents/${canceled}/refund`, {}), 400, 'payment_intent_unexpected_state', null);
     expect(canceledErr.message).toContain('status of canceled');
     const held = (await api.post('/v1/payment_intents', { amount: 1000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true })).body.id as string;
-    const heldErr = expectError(await api.post('/v1/refunds', { payment_intent: held }), 400, 'payment_intent_unexpected_state');
+    const heldErr = expectError(await api.post('/v1/refunds', { payment_intent: held }), 400, 'payment_intent_unexpected_state', 'payment_intent');
     expect(heldErr.message).toContain('Cancel it');
     expect(((await api.get('/v1/refunds')).body.data as unknown[]).length).toBe(0);
   });

@@ -156,14 +156,14 @@ describe.each(ENGINES)('prices happy path (%s)', (engine) => {
     expect(custom.body).toMatchObject({
       unit_amount: null,
       unit_amount_decimal: null,
-      custom_unit_amount: { minimum: 500, maximum: 10_000, preset: 1_000 },
+      custom_unit_amount: { enabled: true, minimum: 500, maximum: 10_000, preset: 1_000 },
     });
     const open = await api.post('/v1/prices', {
       product: productId,
       currency: 'usd',
       custom_unit_amount: { enabled: true },
     });
-    expect(open.body.custom_unit_amount).toEqual({ minimum: null, maximum: null, preset: null });
+    expect(open.body.custom_unit_amount).toEqual({ enabled: true, minimum: null, maximum: null, preset: null });
     const packs = await api.post('/v1/prices', {
       product: productId,
       currency: 'usd',

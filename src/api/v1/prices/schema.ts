@@ -114,7 +114,7 @@ export const priceSchema = z
     created: z.int(),
     currency: z.string(),
     custom_unit_amount: z
-      .object({ maximum: z.int().nullable(), minimum: z.int().nullable(), preset: z.int().nullable() })
+      .object({ enabled: z.literal(true), maximum: z.int().nullable(), minimum: z.int().nullable(), preset: z.int().nullable() })
       .nullable(),
     livemode: z.boolean(),
     lookup_key: z.string().nullable(),
