@@ -1,3 +1,4 @@
+import type { RawBuilder, SqlBool } from 'kysely';
 import { AppError } from '../lib/errors.js';
 import { findStatement, insertStatement, updateStatement, write } from './statements.js';
 import { findGathered, type Db } from './store.js';
@@ -83,7 +84,9 @@ export async function findObject<T>(
 
 export type Filter =
   | { column: string; op: '=' | '<' | '<=' | '>' | '>='; value: string | number }
-  | { column: string; op: 'in'; value: (string | number)[] };
+  | { column: string; op: 'in'; value: (string | number)[] }
+  /** A condition of its own (a text search over several fields). */
+  | { condition: RawBuilder<SqlBool> };
 
 export interface PageRequest {
   limit: number;
@@ -109,7 +112,7 @@ export async function listObjects<T>(
 ): Promise<Page<T>> {
   const base = () => {
     let q = db.selectFrom(table).where('merchant_id', '=', scope.merchantId).where('livemode', '=', modeValue(scope));
-    for (const f of filters) q = q.where(f.column, f.op, f.value);
+    for (const f of filters) q = 'condition' in f ? q.where(f.condition) : q.where(f.column, f.op, f.value);
     return q;
   };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
 
 describe.each(ENGINES)('customers happy path (%s)', (engine) => {
   let server: TestServer;
@@ -60,6 +60,22 @@ describe.each(ENGINES)('customers lifecycle details (%s)', (engine) => {
     ((await api.get('/v1/events?limit=100')).body.data as { type: string; data: { object: Record<string, unknown> } }[]).filter(
       (e) => e.data.object.id === id,
     );
+
+  it('searches name, email and id case-insensitively (search), within the caller\'s mode and merchant', async () => {
+    const zed = (await api.post('/v1/customers', { name: 'Zebedee Quartermaine', email: 'zq@shop.example' })).body.id as string;
+    const mail = (await api.post('/v1/customers', { name: 'Other', email: 'ZEBEDEE.fan@mail.example' })).body.id as string;
+    await api.post('/v1/customers', { name: 'Plain', email: 'plain@x.example', metadata: { note: 'zebedee' } });
+    const ids = async (q: string) => ((await api.get(`/v1/customers?search=${encodeURIComponent(q)}`)).body.data as { id: string }[]).map((c) => c.id);
+    expect(await ids('zebedee')).toEqual([mail, zed]);
+    expect(await ids('QUARTERMAINE')).toEqual([zed]);
+    expect(await ids(zed.slice(-8).toLowerCase())).toEqual([zed]);
+    expect(await ids('%')).toEqual([]);
+    expect(await ids('zebedee_')).toEqual([]);
+    const paged = await api.get('/v1/customers?search=zebedee&limit=1');
+    expect(paged.body).toMatchObject({ has_more: true, url: '/v1/customers' });
+    expect(((await client(server, server.other.keys.sk_test).get('/v1/customers?search=zebedee')).body.data as unknown[]).length).toBe(0);
+    expectError(await api.get('/v1/customers?search='), 400, 'parameter_invalid', 'search');
+  });
 
   it('creates a customer with every documented field and the B shape defaults', async () => {
     const res = await api.post('/v1/customers', {
