@@ -1,3 +1,4 @@
+import { redirectOf } from '../domain/payment-intents/payment-intent.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHENTICATION_PATH, findChallenge, type Challenge } from '../domain/authentication/challenge.js';
 import { merchantNow, type Deps, type Merchant, type OpContext } from '../domain/context.js';
@@ -57,7 +58,7 @@ async function contextFor(deps: Deps, db: Db, challenge: Challenge): Promise<OpC
 }
 
 function isCurrent(intent: PaymentIntent | SetupIntent, token: string): boolean {
-  return intent.status === 'requires_action' && (intent.next_action?.redirect_to_url.url.endsWith(`${AUTHENTICATION_PATH}/${token}`) ?? false);
+  return intent.status === 'requires_action' && (redirectOf(intent.next_action)?.redirect_to_url.url.endsWith(`${AUTHENTICATION_PATH}/${token}`) ?? false);
 }
 
 async function view(deps: Deps, token: string): Promise<ChallengeView | undefined> {
@@ -69,7 +70,7 @@ async function view(deps: Deps, token: string): Promise<ChallengeView | undefine
     challenge.intentType === 'payment_intent'
       ? await presentPaymentIntent(ctx, (await loadPaymentIntent(ctx, challenge.intentId)).intent)
       : await loadSetupIntent(ctx, challenge.intentId);
-  return { ctx, challenge, current: isCurrent(intent, token), intent, returnUrl: intent.next_action?.redirect_to_url.return_url ?? null };
+  return { ctx, challenge, current: isCurrent(intent, token), intent, returnUrl: redirectOf(intent.next_action)?.redirect_to_url.return_url ?? null };
 }
 
 /** The return URL with the intent's id, client secret and outcome appended (existing query kept). */

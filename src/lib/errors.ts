@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   checkout_session_not_open: { type: 'invalid_request_error', status: 400 },
   order_unexpected_state: { type: 'invalid_request_error', status: 400 },
   amount_too_small: { type: 'invalid_request_error', status: 400 },
+  unsupported_psp_capability: { type: 'invalid_request_error', status: 422 },
   amount_too_large: { type: 'invalid_request_error', status: 400 },
   card_declined: { type: 'payment_error', status: 402 },
   resource_limit_reached: { type: 'invalid_request_error', status: 400 },

@@ -1,3 +1,4 @@
+import { redirectOf } from '../payment-intents/payment-intent.js';
 import { AppError } from '../../lib/errors.js';
 import type { OpContext } from '../context.js';
 import { reserveLinkCompletion } from '../checkout-links/record-link-completion.js';
@@ -82,7 +83,7 @@ export async function completeCheckoutSession(ctx: OpContext, id: string, input:
       await finishCheckoutSession(ctx, id, result.intent);
       return { outcome: 'complete', row: await reload() };
     case 'requires_action': {
-      const nextAction = result.intent.next_action;
+      const nextAction = redirectOf(result.intent.next_action);
       if (!nextAction) throw new AppError('api_error', 'The payment asked for authentication without saying where.');
       return { outcome: 'requires_action', row: await reload(), nextAction };
     }

@@ -1,3 +1,4 @@
+import { redirectOf } from './payment-intent.js';
 import type { OpContext } from '../context.js';
 import { challengeUrlMatches } from '../authentication/challenge.js';
 import { recordEvent } from '../events/record-event.js';
@@ -32,7 +33,7 @@ export async function completePaymentIntentAuthentication(
 ): Promise<AuthenticationResult> {
   const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
-  const redirect = intent.next_action?.redirect_to_url;
+  const redirect = redirectOf(intent.next_action)?.redirect_to_url;
   const returnUrl = redirect?.return_url ?? null;
   if (intent.status !== 'requires_action' || !challengeUrlMatches(redirect?.url, token)) {
     return { applied: false, intent: await presentPaymentIntent(ctx, intent), returnUrl };

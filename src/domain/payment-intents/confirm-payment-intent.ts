@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { Metadata } from '../../lib/metadata.js';
+import { notForPix } from './pix.js';
 import type { OpContext } from '../context.js';
 import { createCardPaymentMethod, type BillingDetailsInput } from '../payment-methods/create-payment-method.js';
 import type { UsablePaymentMethod } from '../payment-methods/payment-method.js';
@@ -70,6 +71,7 @@ export async function confirmPaymentIntent(
       : await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
   if (!canTransition(intent.status, 'confirm_approved')) throw unexpectedState(intent.status, 'confirm_approved');
+  if (intent.psp_provider === 'starkbank') throw notForPix(intent.id, null);
   const processor = processorFor(ctx.deps, ctx.actor.scope.livemode);
 
   const given = await paymentMethodFromInput(ctx, input, intent.customer);

@@ -4,6 +4,7 @@ import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { checkPaymentAmount } from './amount.js';
+import { checkPixCreation, pixNextAction, pspFor } from './pix.js';
 import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
 import { holdPaymentIntentUntilSaved, insertPaymentIntent, presentPaymentIntent } from './payment-intent-store.js';
@@ -22,6 +23,8 @@ export interface CreatePaymentIntentInput {
   metadata?: Metadata | '' | undefined;
   receipt_email?: string | null | undefined;
   setup_future_usage?: 'on_session' | 'off_session' | undefined;
+  /** `['card']` when not given; `pix` (in brl) makes a PIX intent (pix.ts). */
+  payment_method_types?: string[] | undefined;
 }
 
 export function newClientSecret(id: string): string {
@@ -30,7 +33,8 @@ export function newClientSecret(id: string): string {
 
 /**
  * Creates a PaymentIntent: `requires_confirmation` when a payment method is given, else `requires_payment_method`
- * (event `payment_intent.created`). Confirming at creation is the caller's next step (confirmPaymentIntent), in
+ * (event `payment_intent.created`); a PIX intent starts in `requires_action` showing its QR code (event
+ * `payment_intent.requires_action` too). Confirming at creation is the caller's next step (confirmPaymentIntent), in
  * the same transaction. `checkoutSession` marks the intent as owned by a Checkout Session: it can then only be
  * canceled by expiring the session.
  */
@@ -53,6 +57,9 @@ export async function createStoredPaymentIntent(
   options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
+  const types = input.payment_method_types ?? ['card'];
+  const psp = pspFor(types, input.currency);
+  if (psp === 'starkbank') checkPixCreation(input);
   const customer = input.customer ?? null;
   if (customer !== null) await requireCustomer(ctx, customer);
   const usable = await paymentMethodFromInput(ctx, input, customer);
@@ -77,17 +84,19 @@ export async function createStoredPaymentIntent(
     livemode: ctx.actor.scope.livemode,
     merchant_id: ctx.actor.merchant.id,
     metadata: initialMetadata(input.metadata),
-    next_action: null,
+    next_action: psp === 'starkbank' ? pixNextAction(id, amount, ctx.actor.merchant.name, ctx.actor.now) : null,
     payment_method: usable?.paymentMethod.id ?? null,
-    payment_method_types: ['card'],
+    payment_method_types: types,
+    psp_provider: psp,
     receipt_email: input.receipt_email ?? null,
     setup_future_usage: input.setup_future_usage ?? null,
     statement_descriptor: input.statement_descriptor ?? null,
-    status: PAYMENT_INTENT_INITIAL_STATUS[usable ? 'with_payment_method' : 'without_payment_method'],
+    status: PAYMENT_INTENT_INITIAL_STATUS[psp === 'starkbank' ? 'pix' : usable ? 'with_payment_method' : 'without_payment_method'],
   };
   if (options.confirming) holdPaymentIntentUntilSaved(ctx, intent, options.checkoutSession ?? null);
   else await insertPaymentIntent(ctx, intent, options.checkoutSession ?? null);
   const presented = await presentPaymentIntent(ctx, intent, []);
   await recordEvent(ctx, 'payment_intent.created', presented, { paymentIntent: id });
+  if (intent.status === 'requires_action') await recordEvent(ctx, 'payment_intent.requires_action', presented, { paymentIntent: id });
   return { stored: intent, presented };
 }

@@ -19,6 +19,17 @@ export interface RedirectNextAction {
   redirect_to_url: { url: string; return_url: string | null };
 }
 
+/** A PIX intent's QR code (the PIX guide): its BR Code text and when it stops being payable. */
+export interface PixNextAction {
+  type: 'pix_display_qr_code';
+  pix_display_qr_code: { data: string; expires_at: number };
+}
+
+/** The redirect a next action asks for (3-D Secure), if it is one. */
+export function redirectOf(next: RedirectNextAction | PixNextAction | null | undefined): RedirectNextAction | undefined {
+  return next?.type === 'redirect_to_url' ? next : undefined;
+}
+
 /** The PaymentIntent as stored; `charges` is added when presented (it always reflects the charges table). */
 export interface StoredPaymentIntent {
   id: string;
@@ -40,9 +51,11 @@ export interface StoredPaymentIntent {
   livemode: boolean;
   merchant_id: string;
   metadata: Metadata;
-  next_action: RedirectNextAction | null;
+  next_action: RedirectNextAction | PixNextAction | null;
   payment_method: string | null;
   payment_method_types: string[];
+  /** The PSP the intent is routed to: `starkbank` for PIX, `stripe` for cards (fluveo-api.md §3.3). */
+  psp_provider: 'stripe' | 'starkbank';
   receipt_email: string | null;
   setup_future_usage: 'on_session' | 'off_session' | null;
   statement_descriptor: string | null;

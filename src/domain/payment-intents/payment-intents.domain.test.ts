@@ -1,3 +1,4 @@
+import { redirectOf } from './payment-intent.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../test/harness.js';
 import type { Db } from '../../db/store.js';
@@ -181,7 +182,7 @@ describe.each(ENGINES)('payment intents: processors and the domain functions Che
       expect(seen.map((c) => [c.previousStatus, c.intent.status, c.checkoutSession, c.source])).toEqual([
         ['requires_payment_method', 'requires_action', 'cs_test_listen', 'api'],
       ]);
-      const path = new URL(pi.next_action?.redirect_to_url.url ?? '').pathname;
+      const path = new URL(redirectOf(pi.next_action)?.redirect_to_url.url ?? '').pathname;
       // (A failed authentication: a success would also complete the Checkout Session, which this test does not create.)
       await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'result=fail', redirect: 'manual' });
       expect(seen.at(-1)).toMatchObject({

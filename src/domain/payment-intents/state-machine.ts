@@ -16,6 +16,8 @@ export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 export const PAYMENT_INTENT_INITIAL_STATUS = {
   without_payment_method: 'requires_payment_method',
   with_payment_method: 'requires_confirmation',
+  /** PIX: the QR code is the next action from the start; the customer's bank transfer settles it. */
+  pix: 'requires_action',
 } as const satisfies Record<string, PaymentIntentStatus>;
 
 /**

@@ -4,6 +4,7 @@ import type { OpContext } from '../context.js';
 import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js';
 import { checkPaymentAmount } from './amount.js';
+import { notForPix } from './pix.js';
 import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
 import { notifyStatusChange } from './listeners.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
@@ -46,6 +47,9 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
       `This PaymentIntent belongs to Checkout Session ${row.checkoutSession}: its amount and currency follow the session.`,
       { param: input.amount !== undefined ? 'amount' : 'currency' },
     );
+  }
+  if (intent.psp_provider === 'starkbank' && (changesPaymentMethod || changesDetails)) {
+    throw notForPix(intent.id, changesPaymentMethod ? (input.payment_method !== undefined ? 'payment_method' : 'payment_method_data') : 'amount');
   }
   let status: PaymentIntentStatus = nextStatus(intent.status, 'update_annotations');
   if (changesDetails) status = nextStatus(intent.status, 'update_payment_details');

@@ -1,3 +1,4 @@
+import { redirectOf } from '../../../domain/payment-intents/payment-intent.js';
 import { z } from 'zod';
 import { assertClientSecret, presentClientView } from '../../../domain/checkout-sessions/client-view.js';
 import { completeCheckoutSession } from '../../../domain/checkout-sessions/complete-checkout-session.js';
@@ -60,7 +61,7 @@ export const retrieveClientViewEndpoint = defineEndpoint({
     let nextAction = null;
     if (row.session.status === 'open' && row.session.payment_intent !== null) {
       const { intent } = await loadPaymentIntent(ctx, row.session.payment_intent);
-      if (intent.status === 'requires_action') nextAction = intent.next_action;
+      if (intent.status === 'requires_action') nextAction = redirectOf(intent.next_action) ?? null;
     }
     return presentClientView(row, nextAction);
   },

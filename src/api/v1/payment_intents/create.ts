@@ -41,6 +41,9 @@ export const createPaymentIntentEndpoint = defineEndpoint({
         param: 'return_url',
       });
     }
+    if (body.confirm === true && body.payment_method_types?.includes('pix') === true && body.currency === 'brl') {
+      throw new AppError('parameter_invalid', 'A PIX PaymentIntent is not confirmed: it waits for the customer to pay its QR code.', { param: 'confirm' });
+    }
     const { stored, presented: intent } = await createStoredPaymentIntent(ctx, {
       amount: body.amount,
       currency: body.currency,
@@ -54,6 +57,7 @@ export const createPaymentIntentEndpoint = defineEndpoint({
       metadata: body.metadata,
       receipt_email: body.receipt_email,
       setup_future_usage: body.setup_future_usage,
+      payment_method_types: body.payment_method_types,
     }, { confirming: body.confirm === true });
     if (body.confirm !== true) return intent;
     let result;

@@ -46,7 +46,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
       payment_method: 'pm_card_visa',
       payment_method_data: { type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2040 } },
     }, 'parameters_exclusive', 'payment_method_data'],
-    ['a payment method type other than card', { amount: 1000, currency: 'usd', payment_method_types: ['pix'] }, 'parameter_invalid', 'payment_method_types[0]'],
+    ['an unknown payment method type', { amount: 1000, currency: 'usd', payment_method_types: ['sepa_debit'] }, 'parameter_invalid', 'payment_method_types[0]'],
   ])('create with %s → 400 naming the parameter, nothing written', async (_label, body, code, param) => {
     const before = await counts();
     const res = await api.post('/v1/payment_intents', body);

@@ -10,10 +10,16 @@ import { MAX_AMOUNT } from '../../../lib/currencies.js';
 import { chargeListSchema } from '../charges/schema.js';
 
 const nextActionSchema = z
-  .object({
-    type: z.literal('redirect_to_url'),
-    redirect_to_url: z.object({ url: z.string(), return_url: z.string().nullable() }),
-  })
+  .union([
+    z.object({
+      type: z.literal('redirect_to_url'),
+      redirect_to_url: z.object({ url: z.string(), return_url: z.string().nullable() }),
+    }),
+    z.object({
+      type: z.literal('pix_display_qr_code'),
+      pix_display_qr_code: z.object({ data: z.string(), expires_at: z.int() }),
+    }),
+  ])
   .nullable();
 
 export const paymentIntentSchema = z
@@ -50,6 +56,7 @@ export const paymentIntentSchema = z
     next_action: nextActionSchema,
     payment_method: z.string().nullable(),
     payment_method_types: z.array(z.string()),
+    psp_provider: z.enum(['stripe', 'starkbank']),
     receipt_email: z.string().nullable(),
     setup_future_usage: z.enum(['on_session', 'off_session']).nullable(),
     statement_descriptor: z.string().nullable(),
@@ -61,7 +68,11 @@ export const paymentIntentSchema = z
 export const zPaymentAmount = () => zRequired(zInt(1, MAX_AMOUNT));
 
 export const zPaymentMethodTypes = () =>
-  z.array(zOneOf(['card'])).min(1, { error: 'must list at least one type' }).max(1, { error: "only 'card' is supported" });
+  z
+    .array(zOneOf(['card', 'pix']))
+    .min(1, { error: 'must list at least one type' })
+    .max(2, { error: "lists 'card' and 'pix' at most" })
+    .refine((types) => new Set(types).size === types.length, { error: 'must not repeat a type' });
 
 export const paymentIntentIdParams = z.strictObject({ id: zText(255) });
 export const paymentIntentRetrieveQuery = z.strictObject(expandParam);
