@@ -131,6 +131,16 @@ export async function buildApp(deps: Deps): Promise<App> {
     return reply.code(appError.status).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(appError)));
   });
 
+  // X-RateLimit-* on every response (decisions.md): a response no limit counted (unknown URLs, `/`, `/openapi.json`,
+  // health checks) shows the client IP's unauthenticated allowance, without spending any of it.
+  if (deps.config.rateLimits) {
+    app.addHook('onSend', async (request, reply) => {
+      if (reply.hasHeader('X-RateLimit-Limit')) return;
+      const d = runtime.rateLimiter.peek(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
+      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+    });
+  }
+
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const e = new AppError('url_invalid', `Unrecognized request URL (${request.method}: ${path.slice(0, 200)}).`);

@@ -44,12 +44,22 @@ export class RateLimiter {
       this.counters.set(bucket, c);
     }
     c.count += 1;
-    const allowed = c.count <= limit;
+    return this.decision(c.count, limit, window, nowMs);
+  }
+
+  /** What `take` would report, without counting a request. */
+  peek(bucket: string, limit: number, nowMs: number): RateDecision {
+    const window = Math.floor(nowMs / WINDOW_MS);
+    const count = window === this.currentWindow ? (this.counters.get(bucket)?.count ?? 0) : 0;
+    return this.decision(count, limit, window, nowMs);
+  }
+
+  private decision(count: number, limit: number, window: number, nowMs: number): RateDecision {
     return {
       limit,
-      remaining: Math.max(0, limit - c.count),
+      remaining: Math.max(0, limit - count),
       retryAfterS: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - nowMs) / 1000)),
-      allowed,
+      allowed: count <= limit,
     };
   }
 }

@@ -31,6 +31,18 @@ describe.each(ENGINES)('rate limits (%s)', (engine) => {
     expect(missing.headers.get('x-ratelimit-remaining')).toBe('1497');
   });
 
+  it('also on responses no limit counts (unknown URLs, the index, the OpenAPI document), without spending any', async () => {
+    const ip = '10.9.8.7';
+    for (const url of ['/v1/nope', '/', '/openapi.json', '/healthz', '/v1/nope']) {
+      const res = await get(undefined, url, ip);
+      expect(res.headers['x-ratelimit-limit'], url).toBe('100');
+      expect(res.headers['x-ratelimit-remaining'], url).toBe('100');
+    }
+    // An unauthenticated call spends one; the next unknown URL shows what is left.
+    expect((await get(undefined, '/v1/customers', ip)).statusCode).toBe(401);
+    expect((await get(undefined, '/v1/nope', ip)).headers['x-ratelimit-remaining']).toBe('99');
+  });
+
   it('answers the 1,501st request of a minute with 429 rate_limit_error and Retry-After, per merchant and mode', async () => {
     clock.advance(60);
     const m = await server.newMerchant('Busy');
@@ -108,6 +120,8 @@ describe.each(ENGINES)('RATE_LIMITS=off (%s)', (engine) => {
       expect(res.headers.get('x-ratelimit-limit')).toBeNull();
       const anon = await server.app.app.inject({ method: 'GET', url: '/v1/customers' });
       expect(anon.statusCode).toBe(401);
+      const unknown = await server.app.app.inject({ method: 'GET', url: '/v1/nope' });
+      expect(unknown.headers['x-ratelimit-limit']).toBeUndefined();
     }
   });
 });
