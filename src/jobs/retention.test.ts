@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES } from '../../test/harness.js';
 import { advanceTestClock, startReceiver, startWebhookServer, type Receiver, type WebhookTestServer } from '../../test/webhooks-kit.js';
-import { EVENT_RETENTION_S } from './retention.js';
+import { EVENT_RETENTION_S, RETENTION_CLOCK_CHECK_EVERY_MS } from './retention.js';
 
 describe.each(ENGINES)('retention sweep (%s)', (engine) => {
   let t: WebhookTestServer;
@@ -44,5 +44,19 @@ describe.each(ENGINES)('retention sweep (%s)', (engine) => {
     // The endpoint itself and the customers are not events: they stay.
     expect((await api.get(`/v1/webhook_endpoints/${endpoint.body.id}`)).status).toBe(200);
     expect((await api.get<{ data: unknown[] }>('/v1/customers')).body.data).toHaveLength(2);
+  });
+
+  it('a test-clock advance takes old events out at the next check, seconds later, not at the next full sweep', async () => {
+    const m = await t.server.newMerchant('Retention clock');
+    const api = client(t.server, m.keys.sk_test);
+    const live = client(t.server, m.keys.sk_live);
+    await api.post('/v1/customers', { email: 'aging@example.com' });
+    await live.post('/v1/customers', { email: 'live@example.com' });
+    await t.scheduler.tick({ force: true }); // a full sweep now: the next one is ten minutes away
+    await advanceTestClock(t.server, m.keys.sk_test, EVENT_RETENTION_S + 5);
+    t.clock.advance(RETENTION_CLOCK_CHECK_EVERY_MS / 1000);
+    await t.scheduler.tick();
+    expect((await api.get<{ data: unknown[] }>('/v1/events?type=customer.created')).body.data).toHaveLength(0);
+    expect((await live.get<{ data: unknown[] }>('/v1/events?type=customer.created')).body.data).toHaveLength(1);
   });
 });

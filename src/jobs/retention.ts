@@ -6,8 +6,13 @@ import type { Job } from './scheduler.js';
 export const EVENT_RETENTION_S = 30 * 24 * 3600;
 /** Outbox rows that an earlier release marked dispatched (instead of deleting them) go after an hour (real time). */
 export const OUTBOX_RETENTION_S = 3600;
-/** How often the sweep runs (on the scheduler's clock). */
+/** How often the whole sweep runs (on the scheduler's clock). */
 export const RETENTION_SWEEP_EVERY_MS = 10 * 60_000;
+/**
+ * How often the sweep looks for merchants whose test clock moved since it last swept them: their test mode is swept
+ * then, so a clock advance takes its events out within seconds (decisions.md, test clocks), not at the next sweep.
+ */
+export const RETENTION_CLOCK_CHECK_EVERY_MS = 2_000;
 const DELETE_BATCH = 1000;
 
 type Condition = [column: string, op: '=' | '<' | '<=' | 'is not', value: string | number | null];
@@ -19,7 +24,10 @@ type Condition = [column: string, op: '=' | '<' | '<=' | 'is not', value: string
  */
 export class RetentionSweep implements Job {
   readonly name = 'retention';
-  readonly everyMs = RETENTION_SWEEP_EVERY_MS;
+  readonly everyMs = RETENTION_CLOCK_CHECK_EVERY_MS;
+  private lastFullSweepMs: number | undefined;
+  /** Each merchant's test-clock offset when its test mode was last swept. */
+  private sweptOffsets = new Map<string, number>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -29,8 +37,14 @@ export class RetentionSweep implements Job {
       Merchant,
       'id' | 'test_clock_offset_s'
     >[];
+    const nowMs = this.deps.clock.nowMs();
+    const full = this.lastFullSweepMs === undefined || nowMs - this.lastFullSweepMs >= RETENTION_SWEEP_EVERY_MS;
+    if (full) this.lastFullSweepMs = nowMs;
     for (const m of merchants) {
-      for (const livemode of [0, 1]) {
+      const clockMoved = this.sweptOffsets.get(m.id) !== m.test_clock_offset_s;
+      if (!full && !clockMoved) continue;
+      this.sweptOffsets.set(m.id, m.test_clock_offset_s);
+      for (const livemode of full ? [0, 1] : [0]) {
         const now = merchantNow(this.deps.clock, m, livemode === 1);
         const cutoff = now - EVENT_RETENTION_S;
         const scope: Condition[] = [
@@ -43,7 +57,8 @@ export class RetentionSweep implements Job {
         await this.deleteInBatches('idempotency_keys', 'key', [...scope, ['expires_at', '<=', now]]);
       }
     }
-    const outboxCutoff = Math.floor(this.deps.clock.nowMs() / 1000) - OUTBOX_RETENTION_S;
+    if (!full) return false;
+    const outboxCutoff = Math.floor(nowMs / 1000) - OUTBOX_RETENTION_S;
     await this.deleteInBatches('event_outbox', 'event_id', [
       ['dispatched_at', 'is not', null],
       ['dispatched_at', '<', outboxCutoff],
