@@ -1,19 +1,14 @@
-import { z } from 'zod';
 import { listPaymentMethods } from '../../../domain/payment-methods/list-payment-methods.js';
 import { requireCustomer } from '../../../domain/payment-methods/customer-reference.js';
-import { zOneOf } from '../../../http/catalog-params.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
 import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
-import { listParams, zCreatedFilter } from '../../../http/params.js';
+import { listPaymentMethodsQuery } from '../payment_methods/list.js';
 import { paymentMethodSchema } from '../payment_methods/schema.js';
 import { customerIdParams } from './schema.js';
 
-export const listCustomerPaymentMethodsQuery = z.strictObject({
-  ...listParams,
-  type: zOneOf(['card']).optional(),
-  created: zCreatedFilter().optional(),
-});
+/** The filters of `GET /v1/payment_methods` but `customer`, which the path names. */
+export const listCustomerPaymentMethodsQuery = listPaymentMethodsQuery.omit({ customer: true });
 
 /** A customer's attached payment methods, newest first: `GET /v1/payment_methods?customer=` under the customer. */
 export const listCustomerPaymentMethodsEndpoint = defineEndpoint({
