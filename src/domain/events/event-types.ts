@@ -105,6 +105,16 @@ export function isKnownEventType(type: string): type is KnownEventType {
   return KNOWN.has(type);
 }
 
+/** The kind of object an event type carries: its name without the last segment (`checkout.session.completed` → `checkout.session`). */
+export function objectOfEventType(type: string): string {
+  return type.slice(0, type.lastIndexOf('.'));
+}
+
+/** The event types whose `data.object` is of this kind (empty for a kind no event carries). */
+export function eventTypesOfObject(object: string): string[] {
+  return KNOWN_EVENT_TYPES.filter((t) => objectOfEventType(t) === object);
+}
+
 /** True when an endpoint with these `enabled_events` wants events of `type`. */
 export function subscribesTo(enabledEvents: readonly string[], type: string): boolean {
   return enabledEvents.includes(ALL_EVENTS) || enabledEvents.includes(type);

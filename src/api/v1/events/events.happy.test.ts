@@ -65,6 +65,27 @@ describe.each(ENGINES)('events happy path (%s)', (engine) => {
     expect(paged.has_more).toBe(true);
   });
 
+  it('filters by the kind of object the events carry (object), alone or with type', async () => {
+    const other = await startTestServer(engine);
+    try {
+      const o = client(other, other.merchant.keys.sk_test);
+      const pi = (await o.post('/v1/payment_intents', { amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true })).body.id as string;
+      await o.post('/v1/customers', { email: 'kind@example.com' });
+      const types = async (q: string) => ((await o.get<{ data: EventBody[] }>(`/v1/events${q}`)).body.data).map((e) => e.type);
+      expect(await types('?object=payment_intent')).toEqual(['payment_intent.succeeded', 'payment_intent.created']);
+      expect(await types('?object=charge')).toEqual(['charge.succeeded']);
+      expect(await types('?object=customer')).toEqual(['customer.created']);
+      expect(await types('?object=payment_intent&type=payment_intent.created')).toEqual(['payment_intent.created']);
+      expect(await types('?object=charge&type=payment_intent.created')).toEqual([]);
+      expect(((await o.get<{ data: EventBody[] }>('/v1/events?object=payment_intent')).body.data)[0]?.data.object.id).toBe(pi);
+      const bad = await o.get<{ error: { code: string; param: string } }>('/v1/events?object=spaceship');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'parameter_invalid', param: 'object' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('writes one outbox row per transaction, in that transaction, listing its events in the order they happened', async () => {
     const outbox = async () =>
       (await server.store.db

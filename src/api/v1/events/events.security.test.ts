@@ -38,7 +38,8 @@ describe.each(ENGINES)('events errors and security (%s)', (engine) => {
     expectError(await api.get(`/v1/events?${Array.from({ length: 21 }, () => 'types[]=a.b').join('&')}`), 400, 'parameter_invalid', 'types');
     expectError(await api.get('/v1/events?payment_intent=cus_123'), 400, 'parameter_invalid', 'payment_intent');
     expectError(await api.get('/v1/events?created[since]=1'), 400, 'parameter_unknown', 'created[since]');
-    expectError(await api.get('/v1/events?object=customer'), 400, 'parameter_unknown', 'object');
+    expectError(await api.get('/v1/events?object=Customer'), 400, 'parameter_invalid', 'object');
+    expectError(await api.get('/v1/events?colour=red'), 400, 'parameter_unknown', 'colour');
     expectError(await api.get('/v1/events?limit=0'), 400, 'parameter_invalid', 'limit');
     expectError(await api.get('/v1/events?type=customer.created&types[]=customer.updated'), 400, 'parameters_exclusive', 'types');
   });
