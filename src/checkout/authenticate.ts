@@ -1,4 +1,3 @@
-import { redirectOf } from '../domain/payment-intents/payment-intent.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHENTICATION_PATH, findChallenge, type Challenge } from '../domain/authentication/challenge.js';
 import { merchantNow, type Deps, type Merchant, type OpContext } from '../domain/context.js';
@@ -12,6 +11,7 @@ import type { Db } from '../db/store.js';
 import type { Runtime } from '../http/runtime.js';
 import { formatAmount } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { redirectOf } from '../domain/payment-intents/payment-intent.js';
 
 /**
  * The test processor's 3-D Secure page. Confirming with a card that asks for authentication gives the intent a

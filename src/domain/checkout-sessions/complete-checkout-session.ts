@@ -1,4 +1,3 @@
-import { redirectOf } from '../payment-intents/payment-intent.js';
 import { AppError } from '../../lib/errors.js';
 import type { OpContext } from '../context.js';
 import { reserveLinkCompletion } from '../checkout-links/record-link-completion.js';
@@ -11,6 +10,7 @@ import { createSessionCustomer, customerEmail, finishCheckoutSession, sessionNee
 import { applyShipping } from './select-shipping-option.js';
 import type { CheckoutSession, SessionRow } from './session.js';
 import { loadSessionRow, saveSession } from './session-store.js';
+import { redirectOf } from '../payment-intents/payment-intent.js';
 
 export interface CompleteCheckoutSessionInput extends BuyerDetailsInput {
   shipping_rate?: string | undefined;

@@ -1,4 +1,3 @@
-import { redirectOf } from './payment-intent.js';
 import type { OpContext } from '../context.js';
 import { challengeUrlMatches } from '../authentication/challenge.js';
 import { recordEvent } from '../events/record-event.js';
@@ -10,6 +9,7 @@ import { applyAuthorization, AUTHENTICATION_FAILURE } from './payment-attempt.js
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
+import { redirectOf } from './payment-intent.js';
 
 export interface AuthenticationResult {
   /** False when the challenge is no longer the intent's current one (already answered, re-confirmed, canceled). */

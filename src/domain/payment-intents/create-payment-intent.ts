@@ -59,7 +59,7 @@ export async function createStoredPaymentIntent(
   const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
   const types = input.payment_method_types ?? ['card'];
   const psp = pspFor(types, input.currency);
-  if (psp === 'starkbank') checkPixCreation(input);
+  if (psp === 'starkbank') checkPixCreation(input, options.confirming === true);
   const customer = input.customer ?? null;
   if (customer !== null) await requireCustomer(ctx, customer);
   const usable = await paymentMethodFromInput(ctx, input, customer);

@@ -1,4 +1,3 @@
-import { redirectOf } from './payment-intent.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../test/harness.js';
 import type { Db } from '../../db/store.js';
@@ -11,6 +10,7 @@ import { createPaymentIntent } from './create-payment-intent.js';
 import { onPaymentIntentStatusChange, type PaymentIntentStatusChange } from './listeners.js';
 import { settlePaymentIntent } from './settle-payment-intent.js';
 import { updatePaymentIntentAmount } from './update-payment-intent.js';
+import { redirectOf } from './payment-intent.js';
 
 type Obj = Record<string, unknown>;
 

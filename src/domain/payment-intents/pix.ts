@@ -20,12 +20,18 @@ export function pspFor(types: readonly string[], currency: string): 'stripe' | '
 }
 
 /** The checks a PIX intent's creation adds: the customer pays from a bank app, so there is nothing to confirm. */
-export function checkPixCreation(input: {
-  payment_method?: string | undefined;
-  payment_method_data?: unknown;
-  capture_method?: string | undefined;
-  setup_future_usage?: string | undefined;
-}): void {
+export function checkPixCreation(
+  input: {
+    payment_method?: string | undefined;
+    payment_method_data?: unknown;
+    capture_method?: string | undefined;
+    setup_future_usage?: string | undefined;
+  },
+  confirming: boolean,
+): void {
+  if (confirming) {
+    throw new AppError('parameter_invalid', 'A PIX PaymentIntent is not confirmed: it waits for the customer to pay its QR code.', { param: 'confirm' });
+  }
   if (input.payment_method !== undefined || input.payment_method_data !== undefined) {
     throw new AppError('parameter_invalid', 'A PIX PaymentIntent takes no payment method: the customer pays by scanning its QR code.', {
       param: input.payment_method !== undefined ? 'payment_method' : 'payment_method_data',

@@ -136,12 +136,13 @@ export function nextStatus(status: PaymentIntentStatus, trigger: PaymentIntentTr
   return next;
 }
 
-export function unexpectedState(status: PaymentIntentStatus, trigger: PaymentIntentTrigger): AppError {
+export function unexpectedState(status: PaymentIntentStatus, trigger: PaymentIntentTrigger, param: string | null = null): AppError {
   const allowed = allowedFrom(trigger);
   const hint = trigger === 'refund' && status === 'requires_capture' ? ' Cancel it to release the uncaptured amount instead.' : '';
   return new AppError(
     'payment_intent_unexpected_state',
     `You cannot ${VERBS[trigger][0]} this PaymentIntent because it has a status of ${status}. ` +
       `Only a PaymentIntent with one of the following statuses may be ${VERBS[trigger][1]}: ${allowed.join(', ')}.${hint}`,
+    { param },
   );
 }

@@ -7,7 +7,7 @@ import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { loadPaymentIntent } from '../payment-intents/payment-intent-store.js';
-import { nextStatus } from '../payment-intents/state-machine.js';
+import { canTransition, unexpectedState } from '../payment-intents/state-machine.js';
 import { processorFor } from '../processor/processor.js';
 import { REFUNDS_TABLE, type Refund } from './refund.js';
 
@@ -39,13 +39,11 @@ export async function createRefund(
     intentId = (await loadCharge(ctx, input.charge, { param: 'charge' })).charge.payment_intent;
   }
   const { intent } = await loadPaymentIntent(ctx, intentId, { forUpdate: true, param: options.paymentIntentParam ?? 'payment_intent' });
-  try {
-    nextStatus(intent.status, 'refund');
-  } catch (err) {
+  if (!canTransition(intent.status, 'refund')) {
     // On POST /v1/refunds the intent that cannot be refunded is named by the parameter that chose it; on
     // POST /v1/payment_intents/{id}/refund it is the resource itself, as for any other action in the wrong state.
-    if (!(err instanceof AppError) || options.paymentIntentParam !== undefined) throw err;
-    throw new AppError(err.code, err.message, { param: input.payment_intent !== undefined ? 'payment_intent' : 'charge' });
+    const param = options.paymentIntentParam !== undefined ? null : input.payment_intent !== undefined ? 'payment_intent' : 'charge';
+    throw unexpectedState(intent.status, 'refund', param);
   }
   if (!intent.latest_charge) throw new Error(`PaymentIntent ${intent.id} is succeeded without a charge`);
   if (input.charge !== undefined && input.charge !== intent.latest_charge) {

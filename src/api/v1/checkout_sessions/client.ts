@@ -1,4 +1,3 @@
-import { redirectOf } from '../../../domain/payment-intents/payment-intent.js';
 import { z } from 'zod';
 import { assertClientSecret, presentClientView } from '../../../domain/checkout-sessions/client-view.js';
 import { completeCheckoutSession } from '../../../domain/checkout-sessions/complete-checkout-session.js';
@@ -11,6 +10,7 @@ import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
 import { zAddress, zEmail, zId, zText } from '../../../http/params.js';
 import { paymentMethodDataInput } from '../payment_methods/schema.js';
 import { clientViewSchema, sessionIdParams, sessionPaths } from './schema.js';
+import { redirectOf } from '../../../domain/payment-intents/payment-intent.js';
 
 /**
  * The client-side checkout API (decisions.md "Client-side checkout API"): called from the buyer's browser with a

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { eventTypesOfObject } from '../../../domain/events/event-types.js';
 import { listEvents } from '../../../domain/events/present-event.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
 import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
 import { listParams, zCreatedFilter, zId, zText } from '../../../http/params.js';
 import { AppError } from '../../../lib/errors.js';
-import { eventTypesOfObject } from '../../../domain/events/event-types.js';
 import { eventSchema } from './schema.js';
 
 const zType = zText(100, { min: 1 }).regex(/^[a-z_.]+$/, { error: 'is not an event type' });

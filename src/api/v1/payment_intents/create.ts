@@ -41,9 +41,6 @@ export const createPaymentIntentEndpoint = defineEndpoint({
         param: 'return_url',
       });
     }
-    if (body.confirm === true && body.payment_method_types?.includes('pix') === true && body.currency === 'brl') {
-      throw new AppError('parameter_invalid', 'A PIX PaymentIntent is not confirmed: it waits for the customer to pay its QR code.', { param: 'confirm' });
-    }
     const { stored, presented: intent } = await createStoredPaymentIntent(ctx, {
       amount: body.amount,
       currency: body.currency,
