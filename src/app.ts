@@ -141,6 +141,22 @@ export async function buildApp(deps: Deps): Promise<App> {
     });
   }
 
+  // On SQLite a commit is visible a moment before it is durable (its WAL sync runs off the event loop): a response
+  // waits for that, so nobody is shown data a crash could still take back. Writes already waited for their own sync.
+  if (deps.store.engine === 'sqlite') {
+    app.addHook('onSend', (_request, _reply, payload, done) => {
+      const durable = deps.store.whenDurable();
+      if (!durable) {
+        done(null, payload);
+        return;
+      }
+      durable.then(
+        () => done(null, payload),
+        (err: unknown) => done(err as Error),
+      );
+    });
+  }
+
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const e = new AppError('url_invalid', `Unrecognized request URL (${request.method}: ${path.slice(0, 200)}).`);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, freshDatabase, type TestDatabase } from '../../test/harness.js';
@@ -286,5 +287,66 @@ describe.each(ENGINES)('transactions and deferred writes (%s)', (engine) => {
     );
     expect(attempts.filter((r) => r.status === 'rejected')).toHaveLength(20);
     expect(await count('l')).toBe(20);
+  });
+});
+
+// SQLite's WAL: synced off the event loop before a commit is answered, and copied back into the database file by a
+// worker thread rather than by the committing connection; under a steady load the WAL still starts over.
+describe('SQLite WAL sync and checkpoints', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let path: string;
+
+  beforeAll(async () => {
+    database = await freshDatabase('sqlite');
+    path = database.url.slice('sqlite:'.length);
+    store = openStore(database.url);
+    await sql`create table big (id integer primary key, s text)`.execute(store.db);
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  const write = (from: number, rows: number) =>
+    store.withTransaction(async (tx) => {
+      for (let i = from; i < from + rows; i++) await tx.insertInto('big').values({ id: i, s: 'x'.repeat(4000) }).execute();
+    });
+
+  it('answers a commit once it is durable: nothing is left to sync then', async () => {
+    const pending = write(0, 10);
+    await pending;
+    expect(store.whenDurable()).toBeUndefined();
+  });
+
+  it('lets a reader see a commit before it is durable only through whenDurable, which settles before the write is answered', async () => {
+    let answered = false;
+    const written = write(10, 10).then(() => {
+      answered = true;
+    });
+    const visible = async () => Number((await sql<{ n: number }>`select count(*) as n from big where id = 10`.execute(store.db)).rows[0]?.n) === 1;
+    while (!answered) {
+      await new Promise((r) => setImmediate(r));
+      if ((await visible()) && !answered) expect(store.whenDurable()).toBeDefined();
+    }
+    await written;
+    expect(store.whenDurable()).toBeUndefined();
+  });
+
+  it('copies the WAL into the database file from another thread, and the WAL starts over under a steady load', async () => {
+    const before = statSync(path).size;
+    // About 40 MB of rows from four writers, a steady stream of small batches: over twice the WAL's restart threshold.
+    let largestWal = 0;
+    const writer = async (w: number) => {
+      for (let t = 0; t < 250; t++) {
+        await write(1_000 + (w * 250 + t) * 10, 10);
+        largestWal = Math.max(largestWal, statSync(`${path}-wal`).size);
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(writer));
+    await expect.poll(() => statSync(path).size, { timeout: 5_000 }).toBeGreaterThan(before + 35_000_000);
+    expect(largestWal).toBeLessThan(30_000_000);
+    const n = await sql<{ n: number }>`select count(*) as n from big`.execute(store.db);
+    expect(Number(n.rows[0]?.n)).toBe(10_020);
   });
 });

@@ -18,7 +18,7 @@ export function listEnvelope<T extends { id: string }>(page: Page<T>, url: strin
 /** The page request from list parameters (decisions.md §7). */
 export function pageRequest(q: { limit?: number | undefined; starting_after?: string | undefined; ending_before?: string | undefined }) {
   if (q.starting_after !== undefined && q.ending_before !== undefined) {
-    throw new AppError('parameters_exclusive', 'starting_after and ending_before cannot be used together.', {
+    throw new AppError('parameter_invalid', 'starting_after and ending_before cannot be used together.', {
       param: 'ending_before',
     });
   }

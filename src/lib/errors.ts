@@ -6,7 +6,6 @@ export const ERROR_CODES = {
   parameter_unknown: { type: 'invalid_request_error', status: 400 },
   parameter_invalid: { type: 'invalid_request_error', status: 400 },
   parameter_missing: { type: 'invalid_request_error', status: 400 },
-  parameters_exclusive: { type: 'invalid_request_error', status: 400 },
   body_invalid: { type: 'invalid_request_error', status: 400 },
   body_too_large: { type: 'invalid_request_error', status: 400 },
   content_type_unsupported: { type: 'invalid_request_error', status: 400 },

@@ -48,6 +48,8 @@ describe('target checks', () => {
     await expect(checkTarget(new URL('https://rebind.example/hook'), live, dns)).rejects.toThrow(/private network address \(10\.0\.0\.7\)/);
     await expect(checkTarget(new URL('http://localhost:3000/'), live, dns)).rejects.toBeInstanceOf(TargetRefused);
     await expect(checkTarget(new URL('http://app.localhost/'), live, dns)).rejects.toBeInstanceOf(TargetRefused);
+    await expect(checkTarget(new URL('http://localhost.:3000/'), live, dns)).rejects.toBeInstanceOf(TargetRefused);
+    await expect(checkTarget(new URL('http://app.localhost../'), live, dns)).rejects.toBeInstanceOf(TargetRefused);
     await expect(checkTarget(new URL('http://0x7f.1/'), live, dns)).rejects.toBeInstanceOf(TargetRefused);
   });
 

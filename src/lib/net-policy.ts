@@ -144,7 +144,8 @@ const DESCRIBE: Record<AddressClass, string> = {
  * naming the reason. `localhost` and `*.localhost` are loopback without asking DNS.
  */
 export async function checkTarget(url: URL, policy: TargetPolicy, resolveHost: ResolveHost): Promise<ResolvedAddress[]> {
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  // A fully qualified name may end in a dot (`localhost.`): the same host.
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname.replace(/\.+$/, '');
   let addresses: ResolvedAddress[];
   const version = isIP(host);
   if (version !== 0) {

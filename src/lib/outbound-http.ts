@@ -6,7 +6,7 @@ import type { ResolvedAddress } from './net-policy.js';
 /**
  * One outbound POST with hard limits, for webhook deliveries: redirects are never followed (a 3xx is a failure),
  * the whole exchange must finish within `timeoutMs`, and at most `maxResponseBytes` of the response are read (a
- * larger body is cut off and the attempt fails — a 10 MB answer is never buffered).
+ * larger body is cut off and the status decides — a 10 MB answer is never buffered, and a 2xx is still a success).
  */
 export interface OutboundRequest {
   url: string;
@@ -18,10 +18,10 @@ export interface OutboundRequest {
   addresses?: ResolvedAddress[];
 }
 
-export type FailureCode = 'http_error' | 'redirect' | 'timeout' | 'connection_failed' | 'response_too_large' | 'destination_rejected';
+export type FailureCode = 'http_error' | 'redirect' | 'timeout' | 'connection_failed' | 'destination_rejected';
 
 export interface OutboundResult {
-  /** 2xx within the time limit with a body within the size limit. */
+  /** 2xx within the time limit. */
   ok: boolean;
   status: number | null;
   failureCode: FailureCode | null;
@@ -99,14 +99,13 @@ export const nodeTransport: OutboundTransport = (req) =>
             excerptBytes += part.length;
           }
           if (total > req.maxResponseBytes) {
-            fail('response_too_large', `The response body exceeded ${req.maxResponseBytes} bytes; it was cut off.`);
+            // Enough read: the status decides, the rest of the body is dropped.
+            conclude();
             response.destroy();
             request.destroy();
           }
         });
-        response.on('error', (err) => fail('connection_failed', `The connection failed while reading the response: ${describe(err)}.`));
-        response.on('aborted', () => fail('connection_failed', 'The receiver closed the connection before the response was complete.'));
-        response.on('end', () => {
+        const conclude = () => {
           const code = status ?? 0;
           if (code >= 200 && code < 300) return finish({ ok: true, failureCode: null, reason: null });
           if (code >= 300 && code < 400) {
@@ -114,7 +113,10 @@ export const nodeTransport: OutboundTransport = (req) =>
             return fail('redirect', `The receiver answered ${code}${location ? ` (to ${location.slice(0, 200)})` : ''}; redirects are not followed.`);
           }
           return fail('http_error', `The receiver answered ${code}; a 2xx status is expected.`);
-        });
+        };
+        response.on('error', (err) => fail('connection_failed', `The connection failed while reading the response: ${describe(err)}.`));
+        response.on('aborted', () => fail('connection_failed', 'The receiver closed the connection before the response was complete.'));
+        response.on('end', conclude);
       },
     );
     const timer = setTimeout(() => {

@@ -98,7 +98,7 @@ describe.each(ENGINES)('lists (%s)', (engine) => {
   });
 
   it('refuses starting_after together with ending_before', async () => {
-    const err = expectError(await api.get(`/v1/customers?starting_after=${expected[3]!}&ending_before=${expected[1]!}`), 400, 'parameters_exclusive');
+    const err = expectError(await api.get(`/v1/customers?starting_after=${expected[3]!}&ending_before=${expected[1]!}`), 400, 'parameter_invalid');
     expect(err.type).toBe('invalid_request_error');
     expect(err.message).toMatch(/starting_after.*ending_before/);
   });

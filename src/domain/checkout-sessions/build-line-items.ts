@@ -48,7 +48,7 @@ export async function buildLineItems(
   for (const [i, input] of inputs.entries()) {
     const at = (field: string) => `${base}[${i}][${field}]`;
     if (input.price !== undefined && input.price_data !== undefined) {
-      throw new AppError('parameters_exclusive', `Pass either price or price_data in ${base}[${i}], not both.`, { param: at('price_data') });
+      throw new AppError('parameter_invalid', `Pass either price or price_data in ${base}[${i}], not both.`, { param: at('price_data') });
     }
     let price: Price;
     let description: string;

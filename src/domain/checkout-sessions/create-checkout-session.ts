@@ -11,6 +11,7 @@ import {
   hostedSessionUrl,
   SESSION_DEFAULT_TTL_S,
   SESSION_MAX_TTL_S,
+  SESSION_MIN_TTL_GRACE_S,
   SESSION_MIN_TTL_S,
   type CheckoutSession,
   type SessionMode,
@@ -73,7 +74,7 @@ export async function createCheckoutSession(
   }
   let expiresAt = now + SESSION_DEFAULT_TTL_S;
   if (input.expires_at !== undefined) {
-    if (input.expires_at < now + SESSION_MIN_TTL_S || input.expires_at > now + SESSION_MAX_TTL_S) {
+    if (input.expires_at < now + SESSION_MIN_TTL_S - SESSION_MIN_TTL_GRACE_S || input.expires_at > now + SESSION_MAX_TTL_S) {
       throw new AppError(
         'parameter_invalid',
         `Invalid expires_at: must be between 30 minutes and 24 hours from now (${now + SESSION_MIN_TTL_S} to ${now + SESSION_MAX_TTL_S}).`,
@@ -83,7 +84,7 @@ export async function createCheckoutSession(
     expiresAt = input.expires_at;
   }
   if (input.customer !== undefined && input.customer_email !== undefined) {
-    throw new AppError('parameters_exclusive', 'Pass either customer or customer_email, not both (the customer has its own email).', {
+    throw new AppError('parameter_invalid', 'Pass either customer or customer_email, not both (the customer has its own email).', {
       param: 'customer_email',
     });
   }
@@ -131,6 +132,7 @@ export async function createCheckoutSession(
         capture_method: pid?.capture_method === 'manual' ? 'manual' : 'automatic',
         description: pid?.description,
         statement_descriptor: pid?.statement_descriptor,
+        application_fee_amount: pid?.application_fee_amount,
         metadata: pid?.metadata,
       },
       { checkoutSession: id },

@@ -37,15 +37,17 @@ function tierFlat(t: Tier): bigint {
  * 400 naming `param`.
  */
 export function lineAmount(price: Price, quantity: number, param: string, quantityParam: string = param): number {
+  // An inline price (price_data) is only created for this line and rolled back with the refusal: never name its id.
+  const subject = param.endsWith('[price_data]') ? `The price described by ${param}` : `The price '${price.id}'`;
   if (price.type === 'recurring') {
     throw new AppError(
       'parameter_invalid',
-      `The price '${price.id}' is recurring; Checkout Sessions sell one-time prices (mode payment or order). Subscriptions are not supported.`,
+      `${subject} is recurring; Checkout Sessions sell one-time prices (mode payment or order). Subscriptions are not supported.`,
       { param },
     );
   }
   if (price.custom_unit_amount !== null) {
-    throw new AppError('parameter_invalid', `The price '${price.id}' lets the customer choose the amount (custom_unit_amount), which Checkout Sessions do not support.`, {
+    throw new AppError('parameter_invalid', `${subject} lets the customer choose the amount (custom_unit_amount), which Checkout Sessions do not support.`, {
       param,
     });
   }

@@ -8,6 +8,11 @@ export const CHECKOUT_SESSIONS_TABLE = 'checkout_sessions';
 export const SESSION_MIN_TTL_S = 30 * 60;
 export const SESSION_MAX_TTL_S = 24 * 3600;
 export const SESSION_DEFAULT_TTL_S = SESSION_MAX_TTL_S;
+/**
+ * Seconds of slack below the 30-minute minimum: a caller who computes "30 minutes from now" a moment before sending
+ * the request is not refused for the seconds the request took. 29 minutes is still refused.
+ */
+export const SESSION_MIN_TTL_GRACE_S = 10;
 export const MAX_LINE_ITEMS = 100;
 export const MAX_QUANTITY = 999_999;
 export const MAX_SHIPPING_OPTIONS = 5;

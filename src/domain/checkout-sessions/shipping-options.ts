@@ -25,7 +25,7 @@ export async function resolveShippingOptions(ctx: OpContext, inputs: ShippingOpt
     const at = (field: string) => `shipping_options[${i}][${field}]`;
     let rate: ShippingRate;
     if (input.shipping_rate !== undefined && input.shipping_rate_data !== undefined) {
-      throw new AppError('parameters_exclusive', `Pass either shipping_rate or shipping_rate_data in shipping_options[${i}], not both.`, {
+      throw new AppError('parameter_invalid', `Pass either shipping_rate or shipping_rate_data in shipping_options[${i}], not both.`, {
         param: at('shipping_rate_data'),
       });
     }

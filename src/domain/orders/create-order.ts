@@ -91,7 +91,7 @@ export async function createOrder(ctx: OpContext, input: CreateOrderInput): Prom
     let price: string | null = null;
     if (li.price !== undefined) {
       if (li.unit_price !== undefined) {
-        throw new AppError('parameters_exclusive', `Pass either price or unit_price in line_items[${i}], not both.`, { param: at('unit_price') });
+        throw new AppError('parameter_invalid', `Pass either price or unit_price in line_items[${i}], not both.`, { param: at('unit_price') });
       }
       const p = await loadPrice(ctx, li.price, { param: at('price') });
       if (!p.active) throw new AppError('parameter_invalid', `The price '${p.id}' is archived (active=false) and cannot be sold.`, { param: at('price') });
@@ -132,7 +132,7 @@ export async function createOrder(ctx: OpContext, input: CreateOrderInput): Prom
   let shippingCost: number | null = null;
   if (input.shipping_rate !== undefined) {
     if (input.shipping_cost !== undefined) {
-      throw new AppError('parameters_exclusive', 'Pass either shipping_rate or shipping_cost, not both.', { param: 'shipping_cost' });
+      throw new AppError('parameter_invalid', 'Pass either shipping_rate or shipping_cost, not both.', { param: 'shipping_cost' });
     }
     const rate = await loadShippingRate(ctx, input.shipping_rate, { param: 'shipping_rate' });
     if (rate.fixed_amount.currency !== currency) {

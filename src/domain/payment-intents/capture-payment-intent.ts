@@ -16,7 +16,7 @@ import { nextStatus } from './state-machine.js';
 export async function capturePaymentIntent(
   ctx: OpContext,
   id: string,
-  input: { amount?: number | undefined; param?: string },
+  input: { amount?: number | undefined; param?: string; statement_descriptor_suffix?: string | null | undefined },
 ): Promise<PaymentIntent> {
   const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
@@ -37,6 +37,7 @@ export async function capturePaymentIntent(
   const charge: Charge = { ...loaded.charge, amount_captured: amount, captured: true };
   await saveCharge(ctx, charge);
   const next: StoredPaymentIntent = { ...intent, status, amount_received: amount, amount_capturable: 0 };
+  if (input.statement_descriptor_suffix !== undefined) next.statement_descriptor_suffix = input.statement_descriptor_suffix;
   await savePaymentIntent(ctx, next);
   const presented = await presentPaymentIntent(ctx, next);
   const link = { paymentIntent: id };

@@ -38,7 +38,7 @@ export async function paymentMethodFromInput(
   customer: string | null,
 ): Promise<UsablePaymentMethod | undefined> {
   if (input.payment_method !== undefined && input.payment_method_data !== undefined) {
-    throw new AppError('parameters_exclusive', 'Pass either payment_method or payment_method_data, not both.', {
+    throw new AppError('parameter_invalid', 'Pass either payment_method or payment_method_data, not both.', {
       param: 'payment_method_data',
     });
   }

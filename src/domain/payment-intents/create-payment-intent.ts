@@ -1,3 +1,4 @@
+import { AppError } from '../../lib/errors.js';
 import { newId, randomBase62 } from '../../lib/ids.js';
 import { initialMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
@@ -20,6 +21,8 @@ export interface CreatePaymentIntentInput {
   confirmation_method?: 'automatic' | 'manual' | undefined;
   description?: string | null | undefined;
   statement_descriptor?: string | null | undefined;
+  statement_descriptor_suffix?: string | null | undefined;
+  application_fee_amount?: number | undefined;
   metadata?: Metadata | '' | undefined;
   receipt_email?: string | null | undefined;
   setup_future_usage?: 'on_session' | 'off_session' | undefined;
@@ -57,6 +60,11 @@ export async function createStoredPaymentIntent(
   options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
+  if (input.application_fee_amount !== undefined && input.application_fee_amount > amount) {
+    throw new AppError('parameter_invalid', `application_fee_amount (${input.application_fee_amount}) cannot exceed the amount (${amount}).`, {
+      param: 'application_fee_amount',
+    });
+  }
   const types = input.payment_method_types ?? ['card'];
   const psp = pspFor(types, input.currency);
   if (psp === 'starkbank') checkPixCreation(input, options.confirming === true);
@@ -70,6 +78,7 @@ export async function createStoredPaymentIntent(
     amount,
     amount_capturable: 0,
     amount_received: 0,
+    application_fee_amount: input.application_fee_amount ?? null,
     canceled_at: null,
     cancellation_reason: null,
     capture_method: input.capture_method ?? 'automatic',
@@ -91,6 +100,7 @@ export async function createStoredPaymentIntent(
     receipt_email: input.receipt_email ?? null,
     setup_future_usage: input.setup_future_usage ?? null,
     statement_descriptor: input.statement_descriptor ?? null,
+    statement_descriptor_suffix: input.statement_descriptor_suffix ?? null,
     status: PAYMENT_INTENT_INITIAL_STATUS[psp === 'starkbank' ? 'pix' : usable ? 'with_payment_method' : 'without_payment_method'],
   };
   if (options.confirming) holdPaymentIntentUntilSaved(ctx, intent, options.checkoutSession ?? null);

@@ -108,11 +108,17 @@ function chargeList(intentId: string, charges: Charge[]): ListEnvelope<Charge> {
 /** The intent as the API shows it: with its charges, newest first. `known` skips the query when they are known. */
 export async function presentPaymentIntent(ctx: OpContext, intent: StoredPaymentIntent, known?: Charge[]): Promise<PaymentIntent> {
   const charges = known ?? (await chargesByIntent(ctx, [intent.id])).get(intent.id) ?? [];
-  return { ...intent, charges: chargeList(intent.id, charges) };
+  return { ...withLaterFields(intent), charges: chargeList(intent.id, charges) };
 }
 
 /** Presents a page of intents with one charges query. */
 export async function presentPaymentIntents(ctx: OpContext, intents: StoredPaymentIntent[]): Promise<PaymentIntent[]> {
   const byIntent = await chargesByIntent(ctx, intents.map((i) => i.id));
-  return intents.map((i) => ({ ...i, charges: chargeList(i.id, byIntent.get(i.id) ?? []) }));
+  return intents.map((i) => ({ ...withLaterFields(i), charges: chargeList(i.id, byIntent.get(i.id) ?? []) }));
+}
+
+/** Fields added after an intent may have been stored: absent in its stored JSON, null in the API. */
+function withLaterFields(intent: StoredPaymentIntent): StoredPaymentIntent {
+  if ('statement_descriptor_suffix' in intent) return intent;
+  return { ...(intent as Omit<StoredPaymentIntent, 'application_fee_amount' | 'statement_descriptor_suffix'>), application_fee_amount: null, statement_descriptor_suffix: null } as StoredPaymentIntent;
 }

@@ -37,6 +37,8 @@ export interface StoredPaymentIntent {
   amount: number;
   amount_capturable: number;
   amount_received: number;
+  /** A platform fee taken from the payment (set by the creator, e.g. a Checkout Session's payment_intent_data); shown, not collected. */
+  application_fee_amount: number | null;
   canceled_at: number | null;
   cancellation_reason: string | null;
   capture_method: 'automatic' | 'manual';
@@ -59,6 +61,7 @@ export interface StoredPaymentIntent {
   receipt_email: string | null;
   setup_future_usage: 'on_session' | 'off_session' | null;
   statement_descriptor: string | null;
+  statement_descriptor_suffix: string | null;
   status: PaymentIntentStatus;
 }
 

@@ -23,10 +23,11 @@ export interface UpdatePaymentIntentInput {
   metadata?: Metadata | '' | undefined;
   receipt_email?: string | null | undefined;
   statement_descriptor?: string | null | undefined;
+  statement_descriptor_suffix?: string | null | undefined;
 }
 
 /**
- * Updates an intent. Descriptive fields (description, metadata, receipt_email, statement_descriptor) change in
+ * Updates an intent. Descriptive fields (description, metadata, receipt_email, statement descriptors) change in
  * any status; amount, currency, customer, capture method and payment method only before the payment went through
  * (requires_payment_method, requires_confirmation, requires_action — the last returns to requires_confirmation).
  * A session-owned intent's amount and currency follow its Checkout Session and cannot be set directly.
@@ -76,6 +77,7 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
   if (input.description !== undefined) next.description = input.description;
   if (input.receipt_email !== undefined) next.receipt_email = input.receipt_email;
   if (input.statement_descriptor !== undefined) next.statement_descriptor = input.statement_descriptor;
+  if (input.statement_descriptor_suffix !== undefined) next.statement_descriptor_suffix = input.statement_descriptor_suffix;
   next.metadata = mergeMetadata(intent.metadata, input.metadata);
   if (status !== 'requires_action') next.next_action = null;
 

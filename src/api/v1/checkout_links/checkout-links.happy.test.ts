@@ -141,6 +141,13 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
     );
     const r = sessionIdOf(await visit(server, redirecting.id as string));
     expect((await ok(api.get(`/v1/checkout/sessions/${r}`))).success_url).toBe('https://shop.example/thanks?cs={CHECKOUT_SESSION_ID}');
+
+    // A HEAD (a link checker, a chat preview) mints nothing.
+    const count = async () => (await ok(api.get<{ data: Obj[] }>('/v1/checkout/sessions?limit=100'))).data.length;
+    const before = await count();
+    expect((await fetch(`${server.url}/cl/${link.id as string}`, { method: 'HEAD', redirect: 'manual' })).status).toBe(200);
+    expect((await fetch(`${server.url}/cl/cl_doesnotexist`, { method: 'HEAD', redirect: 'manual' })).status).toBe(404);
+    expect(await count()).toBe(before);
   });
 
   it('an inactive link shows its inactive message and mints nothing', async () => {

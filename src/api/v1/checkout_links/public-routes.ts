@@ -24,10 +24,17 @@ function page(reply: FastifyReply, status: number, title: string, message: strin
  * `GET /cl/:id`, a checkout link's public URL (no API key: the link id is public). Each visit of an active link
  * mints a new hosted Checkout Session and answers 303 to its page; an inactive link answers a small page with its
  * `inactive_message`. Visits count against the per-IP limit for unauthenticated requests, since each one writes.
+ * HEAD writes nothing.
  */
 export function registerCheckoutLinkRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { deps } = runtime;
-  app.get('/cl/:id', { schema: { hide: true } }, async (request, reply) => {
+  // HEAD (link checkers, previews) tells whether the link exists without minting a session.
+  app.head('/cl/:id', { schema: { hide: true } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const actor = await linkActor(deps, id);
+    return reply.code(actor ? 200 : 404).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send();
+  });
+  app.get('/cl/:id', { schema: { hide: true }, exposeHeadRoute: false }, async (request, reply) => {
     if (deps.config.rateLimits) {
       const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
       for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);

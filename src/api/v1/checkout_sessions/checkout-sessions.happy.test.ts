@@ -95,6 +95,7 @@ describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
       description: 'Order 77',
       statement_descriptor: 'SHOP 77',
       metadata: { order: '77' },
+      application_fee_amount: 100,
     });
     // Both spellings of the path answer the same object.
     expect(await ok(api.get(`/v1/checkout/sessions/${id}`))).toEqual(s);

@@ -30,7 +30,7 @@ export const listEventsEndpoint = defineEndpoint({
   handler: async ({ deps, actor, db, query, path }) => {
     await applyExpand([], query.expand, {}, { list: true });
     if (query.type !== undefined && query.types !== undefined) {
-      throw new AppError('parameters_exclusive', 'Filter with either type or types[], not both.', { param: 'types' });
+      throw new AppError('parameter_invalid', 'Filter with either type or types[], not both.', { param: 'types' });
     }
     let types = query.types ?? (query.type !== undefined ? [query.type] : undefined);
     if (query.object !== undefined) {

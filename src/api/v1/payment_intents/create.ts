@@ -4,7 +4,8 @@ import { createStoredPaymentIntent } from '../../../domain/payment-intents/creat
 import { writeUnsavedPaymentIntent } from '../../../domain/payment-intents/payment-intent-store.js';
 import { zOneOf } from '../../../http/catalog-params.js';
 import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
-import { zBool, zId } from '../../../http/params.js';
+import { zBool, zId, zInt } from '../../../http/params.js';
+import { MAX_AMOUNT } from '../../../lib/currencies.js';
 import { AppError } from '../../../lib/errors.js';
 import { paymentMethodDataInput } from '../payment_methods/schema.js';
 import { paymentIntentFields, paymentIntentSchema, zCurrency, zPaymentAmount, zPaymentMethodTypes, zUrl } from './schema.js';
@@ -18,6 +19,7 @@ export const createPaymentIntentBody = z.strictObject({
   confirmation_method: zOneOf(['automatic', 'manual']).optional(),
   payment_method_data: paymentMethodDataInput.optional(),
   payment_method_types: zPaymentMethodTypes().optional(),
+  application_fee_amount: zInt(0, MAX_AMOUNT).optional(),
   confirm: zBool().optional(),
   return_url: zUrl().optional(),
 });
@@ -34,7 +36,7 @@ export const createPaymentIntentEndpoint = defineEndpoint({
   handler: async ({ deps, actor, db, body }) => {
     const ctx = { deps, actor, db };
     if (body.customer !== undefined && body.customer_id !== undefined && body.customer !== body.customer_id) {
-      throw new AppError('parameters_exclusive', 'customer and customer_id name the same field; pass one of them.', { param: 'customer_id' });
+      throw new AppError('parameter_invalid', 'customer and customer_id name the same field; pass one of them.', { param: 'customer_id' });
     }
     if (body.return_url !== undefined && body.confirm !== true) {
       throw new AppError('parameter_invalid', 'return_url can only be given together with confirm: true (or on the confirm call).', {
@@ -51,6 +53,8 @@ export const createPaymentIntentEndpoint = defineEndpoint({
       confirmation_method: body.confirmation_method,
       description: body.description,
       statement_descriptor: body.statement_descriptor,
+      statement_descriptor_suffix: body.statement_descriptor_suffix,
+      application_fee_amount: body.application_fee_amount,
       metadata: body.metadata,
       receipt_email: body.receipt_email,
       setup_future_usage: body.setup_future_usage,

@@ -45,7 +45,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
       currency: 'usd',
       payment_method: 'pm_card_visa',
       payment_method_data: { type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2040 } },
-    }, 'parameters_exclusive', 'payment_method_data'],
+    }, 'parameter_invalid', 'payment_method_data'],
     ['an unknown payment method type', { amount: 1000, currency: 'usd', payment_method_types: ['sepa_debit'] }, 'parameter_invalid', 'payment_method_types[0]'],
   ])('create with %s → 400 naming the parameter, nothing written', async (_label, body, code, param) => {
     const before = await counts();
@@ -112,7 +112,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     expectError(await api.post(`/v1/payment_intents/${id}/capture`, { amount_to_capture: 1001 }), 400, 'amount_too_large', 'amount_to_capture');
     expectError(await api.post(`/v1/payment_intents/${id}/capture`, { amount: 5000 }), 400, 'amount_too_large', 'amount');
     expectError(await api.post(`/v1/payment_intents/${id}/capture`, { amount_to_capture: 0 }), 400, 'parameter_invalid', 'amount_to_capture');
-    expectError(await api.post(`/v1/payment_intents/${id}/capture`, { amount_to_capture: 10, amount: 10 }), 400, 'parameters_exclusive', 'amount');
+    expectError(await api.post(`/v1/payment_intents/${id}/capture`, { amount_to_capture: 10, amount: 10 }), 400, 'parameter_invalid', 'amount');
     expect((await api.get(`/v1/payment_intents/${id}`)).body).toMatchObject({ status: 'requires_capture', amount_capturable: 1000 });
   });
 

@@ -170,8 +170,22 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
     const full = await api.post(`/v1/payment_intents/${a.body.id as string}/capture`, {});
     expect(full.body).toMatchObject({ status: 'succeeded', amount_received: 5_000 });
     const b = await api.post('/v1/payment_intents', { amount: 5_000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
-    const alias = await api.post(`/v1/payment_intents/${b.body.id as string}/capture`, { amount: 1_000 });
-    expect(alias.body).toMatchObject({ status: 'succeeded', amount_received: 1_000 });
+    const alias = await api.post(`/v1/payment_intents/${b.body.id as string}/capture`, { amount: 1_000, statement_descriptor_suffix: 'ORDER 12' });
+    expect(alias.body).toMatchObject({ status: 'succeeded', amount_received: 1_000, statement_descriptor_suffix: 'ORDER 12' });
+  });
+
+  it('shows statement_descriptor_suffix and application_fee_amount, set at creation or by an update', async () => {
+    const created = await api.post('/v1/payment_intents', { amount: 2_000, currency: 'usd', application_fee_amount: 150, statement_descriptor_suffix: 'CART' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ application_fee_amount: 150, statement_descriptor_suffix: 'CART' });
+    const id = created.body.id as string;
+    const plain = await api.post('/v1/payment_intents', { amount: 2_000, currency: 'usd' });
+    expect(plain.body).toMatchObject({ application_fee_amount: null, statement_descriptor_suffix: null });
+    expect((await api.post(`/v1/payment_intents/${id}`, { statement_descriptor_suffix: 'CART 2' })).body.statement_descriptor_suffix).toBe('CART 2');
+    expect((await api.post(`/v1/payment_intents/${id}`, { statement_descriptor_suffix: '' })).body.statement_descriptor_suffix).toBeNull();
+    const tooMuch = await api.post('/v1/payment_intents', { amount: 2_000, currency: 'usd', application_fee_amount: 2_001 });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body).toMatchObject({ error: { code: 'parameter_invalid', param: 'application_fee_amount' } });
   });
 
   it('cancels from every non-terminal status, releasing a held authorization', async () => {

@@ -60,6 +60,7 @@ export const paymentIntentSchema = z
     receipt_email: z.string().nullable(),
     setup_future_usage: z.enum(['on_session', 'off_session']).nullable(),
     statement_descriptor: z.string().nullable(),
+    statement_descriptor_suffix: z.string().nullable(),
     status: z.enum(PAYMENT_INTENT_STATUSES),
   })
   .meta({ id: 'PaymentIntent' });
@@ -88,6 +89,7 @@ export const paymentIntentFields = {
   metadata: zMetadata().optional(),
   receipt_email: z.union([zEmail().transform(emptyToNull), z.null()]).optional(),
   statement_descriptor: z.union([zStatementDescriptor().transform(emptyToNull), z.null()]).optional(),
+  statement_descriptor_suffix: z.union([zStatementDescriptor().transform(emptyToNull), z.null()]).optional(),
   setup_future_usage: zOneOf(['on_session', 'off_session']).optional(),
   payment_method: zId('pm').optional(),
 };

@@ -33,7 +33,7 @@ export const createPaymentMethodEndpoint = defineEndpoint({
     if (body.payment_method !== undefined) {
       const extra = (['type', 'card', 'billing_details', 'metadata'] as const).find((k) => body[k] !== undefined);
       if (extra) {
-        throw new AppError('parameters_exclusive', `${extra} cannot be combined with payment_method: attaching keeps the card as it is.`, {
+        throw new AppError('parameter_invalid', `${extra} cannot be combined with payment_method: attaching keeps the card as it is.`, {
           param: extra,
         });
       }

@@ -396,7 +396,7 @@ describe.each(ENGINES)('prices bad input (%s)', (engine) => {
     expectError(
       await api.get(`/v1/prices?starting_after=${price}&ending_before=${price}`),
       400,
-      'parameters_exclusive',
+      'parameter_invalid',
       'ending_before',
     );
     const eleven = Array.from({ length: 11 }, (_, i) => `lookup_keys[]=k${i}`).join('&');

@@ -28,7 +28,7 @@ export const updateWebhookEndpointEndpoint = defineEndpoint({
     const { disabled, ...rest } = body;
     const fromDisabled = disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled';
     if (rest.status !== undefined && fromDisabled !== undefined && rest.status !== fromDisabled) {
-      throw new AppError('parameters_exclusive', '`status` and `disabled` disagree; send only one of them.', { param: 'disabled' });
+      throw new AppError('parameter_invalid', '`status` and `disabled` disagree; send only one of them.', { param: 'disabled' });
     }
     return updateWebhookEndpoint({ deps, actor, db }, params.id, { ...rest, status: rest.status ?? fromDisabled });
   },
