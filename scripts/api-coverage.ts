@@ -21,7 +21,7 @@ export function renderCoverage(): string {
     'Generated from the endpoint registry (`src/api/v1/index.ts`) by `scripts/api-coverage.ts`; `GET /openapi.json`',
     'describes the same endpoints with their parameters and response schemas. Besides these, Railyard serves the hosted',
     'checkout page (`/c/{id}`), checkout links (`/cl/{id}`), the test 3-D Secure page, `/v1/checkout.js`, `/healthz`,',
-    '`/readyz` and `/metrics`.',
+    '`/readyz`, `/metrics`, and the PIX PSP\'s test webhook (`POST /internal/webhooks/starkbank-payments-test`, docs/payments.md).',
     '',
   ];
   for (const [tag, rows] of byTag) out.push(`## ${tag}`, '', '| Method | Path | What it does |', '|---|---|---|', ...rows, '');

@@ -6,6 +6,7 @@ import { endpoints } from './api/v1/index.js';
 import { registerAuthenticationPages } from './checkout/authenticate.js';
 import { registerCheckoutPages } from './checkout/routes.js';
 import { registerCheckoutLinkRoutes } from './api/v1/checkout_links/public-routes.js';
+import { registerPixWebhookRoutes } from './api/internal/pix-webhook.js';
 import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
 import { headerValues } from './http/headers.js';
@@ -184,6 +185,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   registerAuthenticationPages(app, runtime);
   registerCheckoutPages(app, runtime);
   registerCheckoutLinkRoutes(app, runtime);
+  registerPixWebhookRoutes(app, runtime);
 
   for (const e of endpoints) registerEndpoint(app, runtime, e);
   await app.ready();

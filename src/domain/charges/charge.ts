@@ -41,8 +41,9 @@ export interface Charge {
   outcome: ChargeOutcome;
   paid: boolean;
   payment_intent: string;
-  payment_method: string;
-  payment_method_details: { type: 'card'; card: ChargeCardDetails };
+  /** The card's PaymentMethod; null for a PIX transfer (the customer paid from a bank app). */
+  payment_method: string | null;
+  payment_method_details: { type: 'card'; card: ChargeCardDetails } | { type: 'pix'; pix: { bank_transaction_id: string } };
   receipt_email: string | null;
   receipt_url: null;
   refunded: boolean;

@@ -79,6 +79,8 @@ export const PAYMENT_INTENT_TRANSITIONS = {
   settle_approved: { processing: 'succeeded' },
   settle_authorized: { processing: 'requires_capture' },
   settle_declined: { processing: 'requires_payment_method' },
+  /** PIX: the PSP reports the customer's bank transfer to the intent's QR code. */
+  pix_paid: { requires_action: 'succeeded' },
   capture: { requires_capture: 'succeeded' },
   cancel: {
     requires_payment_method: 'canceled',
@@ -115,6 +117,7 @@ const VERBS: Record<PaymentIntentTrigger, readonly [string, string]> = {
   settle_approved: SETTLE,
   settle_authorized: SETTLE,
   settle_declined: SETTLE,
+  pix_paid: ['settle a PIX payment for', 'paid by PIX'],
   capture: ['capture', 'captured'],
   cancel: ['cancel', 'canceled'],
   refund: ['refund', 'refunded'],

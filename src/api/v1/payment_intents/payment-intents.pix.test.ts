@@ -83,4 +83,64 @@ describe.each(ENGINES)('PIX PaymentIntents (%s)', (engine) => {
     expect(canceled.body).toMatchObject({ status: 'canceled' });
     expect(brCode(pi.id, 2500, 'Ação & Cia')).toContain('5908Acao Cia60');
   });
+
+  const bank = (body: unknown) =>
+    fetch(`${server.url}/internal/webhooks/starkbank-payments-test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Obj }));
+
+  it("settles when the PSP reports the transfer (the guide's StarkBank webhook): succeeded, a PIX charge, events; a repeat is a no-op", async () => {
+    const pi = (await api.post<PixIntent>('/v1/payment_intents', { amount: 50_000, currency: 'brl', payment_method_types: ['pix'] })).body;
+    const paid = await bank({ payment_intent: pi.id });
+    expect(paid).toEqual({ status: 200, body: { received: true, payment_intent: pi.id, status: 'succeeded', duplicate: false } });
+    const after = (await api.get<Obj>(`/v1/payment_intents/${pi.id}`)).body;
+    expect(after).toMatchObject({ status: 'succeeded', amount_received: 50_000, next_action: null, payment_method: null });
+    const charge = (after.charges as { data: Obj[] }).data[0];
+    expect(charge).toMatchObject({
+      id: after.latest_charge,
+      amount: 50_000,
+      amount_captured: 50_000,
+      currency: 'brl',
+      paid: true,
+      captured: true,
+      status: 'succeeded',
+      payment_method: null,
+      payment_method_details: { type: 'pix', pix: { bank_transaction_id: expect.stringMatching(/^E/) as string } },
+    });
+    expect(await eventsOf(pi.id)).toEqual(['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded']);
+    // StarkBank retries its deliveries: the same report again changes nothing.
+    expect((await bank({ payment_intent: pi.id })).body).toMatchObject({ status: 'succeeded', duplicate: true });
+    expect(await eventsOf(pi.id)).toHaveLength(4);
+    // The money can be refunded like a card payment's.
+    const refund = await api.post<Obj>(`/v1/payment_intents/${pi.id}/refund`, { amount: 20_000 });
+    expect(refund.body).toMatchObject({ object: 'refund', amount: 20_000, status: 'succeeded', charge: charge?.id });
+  });
+
+  it("reads StarkBank's event shape (the intent in the BR Code's tags), and a failed transfer leaves the intent waiting", async () => {
+    const pi = (await api.post<PixIntent>('/v1/payment_intents', { amount: 1_500, currency: 'brl', payment_method_types: ['pix'] })).body;
+    const failed = { event: { subscription: 'dynamic-brcode', log: { type: 'failed', brcode: { tags: [`pi_${pi.id}`], amount: 1_500 } } } };
+    expect((await bank(failed)).body).toMatchObject({ payment_intent: pi.id, status: 'requires_action' });
+    expect((await api.get<PixIntent>(`/v1/payment_intents/${pi.id}`)).body.status).toBe('requires_action');
+    const success = { event: { subscription: 'dynamic-brcode', log: { type: 'success', brcode: { tags: [`pi_${pi.id}`], amount: 1_500 } } } };
+    expect((await bank(success)).body).toMatchObject({ payment_intent: pi.id, status: 'succeeded' });
+  });
+
+  it('refuses what it cannot settle: a canceled or card intent, an unknown or live one, an event naming none', async () => {
+    const canceled = (await api.post<PixIntent>('/v1/payment_intents', { amount: 1_000, currency: 'brl', payment_method_types: ['pix'] })).body;
+    await api.post(`/v1/payment_intents/${canceled.id}/cancel`, {});
+    const r1 = await bank({ payment_intent: canceled.id });
+    expect(r1.status).toBe(400);
+    expect(r1.body).toMatchObject({ error: { code: 'payment_intent_unexpected_state' } });
+    const card = (await api.post<PixIntent>('/v1/payment_intents', { amount: 1_000, currency: 'brl' })).body;
+    expect((await bank({ payment_intent: card.id })).body).toMatchObject({ error: { code: 'parameter_invalid', param: 'payment_intent' } });
+    expect((await bank({ payment_intent: 'pi_doesnotexist1234' })).body).toMatchObject({ error: { code: 'resource_missing', param: 'payment_intent' } });
+    const live = (await client(server, server.merchant.keys.sk_live).post<PixIntent>('/v1/payment_intents', { amount: 1_000, currency: 'brl', payment_method_types: ['pix'] })).body;
+    expect((await bank({ payment_intent: live.id })).status).toBe(404);
+    expect((await bank({ hello: 'world' })).body).toMatchObject({ error: { code: 'parameter_missing', param: 'payment_intent' } });
+    const livePath = await fetch(`${server.url}/internal/webhooks/starkbank-payments-live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(livePath.status).toBe(400);
+    expect((await api.get<PixIntent>(`/v1/payment_intents/${canceled.id}`)).body.status).toBe('canceled');
+  });
 });
