@@ -4,7 +4,7 @@ import type { LookupFunction } from 'node:net';
 import type { ResolvedAddress } from './net-policy.js';
 
 /**
- * One outbound POST with hard limits, for webhook deliveries: redirects are never followed (a 3xx is a failure),
+ * One outbound POST with hard limits, for webhook deliveries: redirects are never followed (a 3xx is an http_error),
  * the whole exchange must finish within `timeoutMs`, and at most `maxResponseBytes` of the response are read (a
  * larger body is cut off and the status decides — a 10 MB answer is never buffered, and a 2xx is still a success).
  */
@@ -18,7 +18,7 @@ export interface OutboundRequest {
   addresses?: ResolvedAddress[];
 }
 
-export type FailureCode = 'http_error' | 'redirect' | 'timeout' | 'connection_failed' | 'destination_rejected';
+export type FailureCode = 'http_error' | 'timeout' | 'connection_failed' | 'destination_rejected';
 
 export interface OutboundResult {
   /** 2xx within the time limit. */
@@ -110,7 +110,7 @@ export const nodeTransport: OutboundTransport = (req) =>
           if (code >= 200 && code < 300) return finish({ ok: true, failureCode: null, reason: null });
           if (code >= 300 && code < 400) {
             const location = response.headers.location;
-            return fail('redirect', `The receiver answered ${code}${location ? ` (to ${location.slice(0, 200)})` : ''}; redirects are not followed.`);
+            return fail('http_error', `The receiver answered ${code}${location ? ` (to ${location.slice(0, 200)})` : ''}; redirects are not followed.`);
           }
           return fail('http_error', `The receiver answered ${code}; a 2xx status is expected.`);
         };

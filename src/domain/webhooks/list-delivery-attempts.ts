@@ -16,7 +16,7 @@ export interface DeliveryAttempt {
   attempt: number;
   status: 'succeeded' | 'failed';
   response_status: number | null;
-  /** http_error | redirect | timeout | connection_failed | destination_rejected, or null. */
+  /** http_error (any non-2xx, redirects included) | timeout | connection_failed | destination_rejected, or null. */
   failure_code: string | null;
   failure_reason: string | null;
   latency_ms: number;

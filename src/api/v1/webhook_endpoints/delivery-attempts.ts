@@ -16,6 +16,8 @@ export const deliveryAttemptSchema = z
     test_event: z.boolean(),
     attempt: z.int(),
     status: z.enum(['succeeded', 'failed']),
+    /** The same as `status`, under the name Fluveo's attempt object uses. */
+    result: z.enum(['succeeded', 'failed']),
     response_status: z.int().nullable(),
     failure_code: z.string().nullable(),
     failure_reason: z.string().nullable(),
@@ -43,6 +45,6 @@ export const listDeliveryAttemptsEndpoint = defineEndpoint({
       { eventId: query.event, created: createdFilters(query.created) },
       pageRequest(query),
     );
-    return listEnvelope(page, path);
+    return listEnvelope({ ...page, data: page.data.map((a) => ({ ...a, result: a.status })) }, path);
   },
 });
