@@ -1,6 +1,7 @@
 /**
  * The machine's reference point: a bare Fastify endpoint doing one INSERT per request on the same engine with the
- * same durability settings Railyard uses (SQLite WAL + synchronous=FULL; PostgreSQL defaults). Started by run.ts.
+ * durability Railyard gives (on SQLite, WAL with each commit synced before the answer: synchronous=FULL here; PostgreSQL
+ * defaults). Started by run.ts.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
@@ -10,6 +11,13 @@ import { openStore } from '../src/db/store.js';
 const url = process.env.DATABASE_URL ?? 'sqlite::memory:';
 const port = Number(process.env.PORT ?? 0);
 const store = openStore(url);
+// Each INSERT commits on its own and is durable when answered: on SQLite that is the connection's own fsync at COMMIT
+// (synchronous=FULL), since this endpoint does not go through Railyard's group commit and its off-loop WAL sync.
+// Its checkpoints run where SQLite runs them by default, on the committing connection (wal_autocheckpoint = 1000).
+if (store.engine === 'sqlite') {
+  await sql`pragma synchronous = FULL`.execute(store.db);
+  await sql`pragma wal_autocheckpoint = 1000`.execute(store.db);
+}
 await sql`create table if not exists bare_insert (id text primary key, created bigint not null, data text not null)`.execute(store.db);
 
 const app = Fastify({ logger: false });

@@ -289,6 +289,8 @@ class WalSync {
 const SQLITE_WAL_RESTART_PAGES = 4_000;
 /** Pause between two checkpoints under load: each syncs both files, so fewer and larger copies cost less. */
 const SQLITE_CHECKPOINT_GAP_MS = 100;
+/** A checkpoint at least this often, for writes made outside transactions. */
+const SQLITE_CHECKPOINT_IDLE_MS = 5_000;
 
 /**
  * Copies SQLite's WAL back into the database file on a worker thread with its own connection (PASSIVE checkpoints,
@@ -305,6 +307,7 @@ class Checkpointer {
   private dirty = false;
   private walPages = 0;
   private closed = false;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(database: Database.Database, path: string) {
     database.pragma('wal_autocheckpoint = 0');
@@ -338,6 +341,10 @@ class Checkpointer {
     };
     this.worker.on('error', stop);
     this.worker.on('exit', stop);
+    // Writes outside a transaction (a retention sweep, a key's last use) commit without `committed()`: a slow timer
+    // copies those too, so a server that only sweeps still checkpoints.
+    this.timer = setInterval(() => this.committed(), SQLITE_CHECKPOINT_IDLE_MS);
+    this.timer.unref();
   }
 
   /** After a commit: run a checkpoint, or another once the one in flight is done. */
@@ -355,6 +362,7 @@ class Checkpointer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.timer);
     const exited = new Promise((r) => this.worker.once('exit', r));
     this.worker.ref(); // the process waits for the thread to close its connection
     this.worker.postMessage('close');
