@@ -8,10 +8,25 @@ export const LINK_TITLE_MAX = 30;
 export const LINK_DESCRIPTION_MAX = 500;
 export const LINK_MAX_LINE_ITEMS = 20;
 
+/**
+ * What the buyer sees after paying: the chosen type and only its details — `{type: "hosted_confirmation"}` by
+ * default (the Fluveo guide's example), `hosted_confirmation: {custom_message}` when there is a message,
+ * `redirect: {url}` for a redirect.
+ */
 export interface AfterCompletion {
   type: 'redirect' | 'hosted_confirmation';
-  redirect: { url: string } | null;
-  hosted_confirmation: { custom_message: string | null } | null;
+  redirect?: { url: string };
+  hosted_confirmation?: { custom_message: string };
+}
+
+/** A link as stored, in today's shape: links stored before kept both details, null when unused. */
+export function normalizeLink(link: CheckoutLink): CheckoutLink {
+  const a = link.after_completion as { type: AfterCompletion['type']; redirect?: { url: string } | null; hosted_confirmation?: { custom_message: string | null } | null };
+  if (a.redirect !== null && a.hosted_confirmation !== null && a.hosted_confirmation?.custom_message !== null) return link;
+  const after: AfterCompletion = { type: a.type };
+  if (a.redirect) after.redirect = a.redirect;
+  if (a.hosted_confirmation?.custom_message) after.hosted_confirmation = { custom_message: a.hosted_confirmation.custom_message };
+  return { ...link, after_completion: after };
 }
 
 export interface CheckoutLink {
@@ -68,7 +83,7 @@ export async function loadLinkRow(ctx: OpContext, id: string, options: { forUpda
   if (options.forUpdate && ctx.deps.store.engine === 'postgres') q = q.forUpdate();
   const row: { data: string; line_items: string; completed_sessions: number } | undefined = await q.executeTakeFirst();
   if (!row) throw linkNotFound(id);
-  return { link: JSON.parse(row.data) as CheckoutLink, items: JSON.parse(row.line_items) as LinkItems, completedSessions: row.completed_sessions };
+  return { link: normalizeLink(JSON.parse(row.data) as CheckoutLink), items: JSON.parse(row.line_items) as LinkItems, completedSessions: row.completed_sessions };
 }
 
 export async function insertLink(ctx: OpContext, link: CheckoutLink, items: LinkItems): Promise<void> {

@@ -28,13 +28,14 @@ export interface CreateCheckoutLinkInput {
   submit_type?: CheckoutLink['submit_type'] | undefined;
 }
 
-/** `after_completion` as stored: the chosen type's details, the other one null. */
+/** `after_completion` as stored: the chosen type and its details (none for a confirmation without a message). */
 export function buildAfterCompletion(input: AfterCompletionInput | undefined): AfterCompletion {
   if (!input || input.type === 'hosted_confirmation') {
     if (input?.redirect) {
       throw new AppError('parameter_invalid', 'after_completion[redirect] only goes with after_completion[type]=redirect.', { param: 'after_completion[redirect]' });
     }
-    return { type: 'hosted_confirmation', redirect: null, hosted_confirmation: { custom_message: input?.hosted_confirmation?.custom_message || null } };
+    const message = input?.hosted_confirmation?.custom_message;
+    return message ? { type: 'hosted_confirmation', hosted_confirmation: { custom_message: message } } : { type: 'hosted_confirmation' };
   }
   if (!input.redirect) {
     throw new AppError('parameter_missing', 'Missing required param: after_completion[redirect][url] (for after_completion[type]=redirect).', {
@@ -46,7 +47,7 @@ export function buildAfterCompletion(input: AfterCompletionInput | undefined): A
       param: 'after_completion[hosted_confirmation]',
     });
   }
-  return { type: 'redirect', redirect: { url: input.redirect.url }, hosted_confirmation: null };
+  return { type: 'redirect', redirect: { url: input.redirect.url } };
 }
 
 /**

@@ -47,7 +47,7 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
       currency: 'usd',
       mode: 'payment',
       description: 'Two tees',
-      after_completion: { type: 'hosted_confirmation', redirect: null, hosted_confirmation: { custom_message: 'Thanks!' } },
+      after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'Thanks!' } },
       billing_address_collection: 'required',
       metadata: { campaign: 'spring' },
       inactive_message: 'Sold out',
@@ -75,7 +75,7 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
     expect(updated).toMatchObject({
       active: false,
       metadata: { wave: '2' },
-      after_completion: { type: 'redirect', redirect: { url: 'https://shop.example/thanks?cs={CHECKOUT_SESSION_ID}' }, hosted_confirmation: null },
+      after_completion: { type: 'redirect', redirect: { url: 'https://shop.example/thanks?cs={CHECKOUT_SESSION_ID}' } },
       billing_address_collection: 'auto',
       inactive_message: 'Back soon',
       restrictions: null,
@@ -83,7 +83,9 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
       title: 'Spring sale',
     });
     const second = await ok(api.post('/v1/checkout_links', { title: 'Mug', line_items: [{ price_data: { currency: 'usd', unit_amount: 800, product_data: { name: 'Mug' } }, quantity: 1 }] }));
-    expect(second).toMatchObject({ currency: 'usd', mode: 'payment', after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: null } }, restrictions: null, submit_type: 'auto', payment_method_types: ['card'], allow_promotion_codes: false });
+    expect(second).toMatchObject({ currency: 'usd', mode: 'payment', after_completion: { type: 'hosted_confirmation' }, restrictions: null, submit_type: 'auto', payment_method_types: ['card'], allow_promotion_codes: false });
+    // The default is exactly the guide's example: the type alone.
+    expect(second.after_completion).toEqual({ type: 'hosted_confirmation' });
     const inactive = await ok(api.get<{ data: Obj[]; url: string }>('/v1/checkout_links?active=false'));
     expect(inactive.url).toBe('/v1/checkout_links');
     expect(inactive.data.map((l) => l.id)).toEqual([id]);

@@ -64,8 +64,8 @@ export const checkoutLinkSchema = z
     active: z.boolean(),
     after_completion: z.object({
       type: z.enum(['redirect', 'hosted_confirmation']),
-      redirect: z.object({ url: z.string() }).nullable(),
-      hosted_confirmation: z.object({ custom_message: z.string().nullable() }).nullable(),
+      redirect: z.object({ url: z.string() }).optional(),
+      hosted_confirmation: z.object({ custom_message: z.string() }).optional(),
     }),
     allow_promotion_codes: z.boolean(),
     billing_address_collection: z.enum(['auto', 'required']),
