@@ -45,3 +45,18 @@ export interface OpContext {
 export function merchantNow(clock: Clock, merchant: Pick<Merchant, 'test_clock_offset_s'>, livemode: boolean): number {
   return Math.floor(clock.nowMs() / 1000) + (livemode ? 0 : merchant.test_clock_offset_s);
 }
+
+/**
+ * The actor of a request that carries no API key (a checkout link's visit, the PIX PSP's report), acting for the
+ * merchant of a row read with the merchant's columns, in that row's mode, at the merchant's time.
+ */
+export function merchantActor(clock: Clock, row: Merchant, livemode: boolean): Actor {
+  const merchant: Merchant = {
+    id: row.id,
+    name: row.name,
+    default_api_version: row.default_api_version,
+    test_clock_offset_s: row.test_clock_offset_s,
+    created: row.created,
+  };
+  return { merchant, scope: { merchantId: merchant.id, livemode }, apiVersion: merchant.default_api_version, now: merchantNow(clock, merchant, livemode) };
+}

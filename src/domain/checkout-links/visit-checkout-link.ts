@@ -1,5 +1,5 @@
 import type { Deps, Actor, Merchant, OpContext } from '../context.js';
-import { merchantNow } from '../context.js';
+import { merchantActor } from '../context.js';
 import { createCheckoutSession } from '../checkout-sessions/create-checkout-session.js';
 import type { CheckoutSession } from '../checkout-sessions/session.js';
 import { CHECKOUT_LINKS_TABLE, loadLinkRow, type CheckoutLink } from './checkout-link.js';
@@ -25,15 +25,7 @@ export async function linkActor(deps: Deps, linkId: string): Promise<Actor | und
     .where('l.id', '=', linkId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const merchant: Merchant = {
-    id: row.id,
-    name: row.name,
-    default_api_version: row.default_api_version,
-    test_clock_offset_s: row.test_clock_offset_s,
-    created: row.created,
-  };
-  const livemode = row.livemode === 1;
-  return { merchant, scope: { merchantId: merchant.id, livemode }, apiVersion: merchant.default_api_version, now: merchantNow(deps.clock, merchant, livemode) };
+  return merchantActor(deps.clock, row, row.livemode === 1);
 }
 
 export type LinkVisit = { kind: 'session'; session: CheckoutSession } | { kind: 'inactive'; link: CheckoutLink };

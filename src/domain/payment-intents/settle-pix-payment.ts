@@ -2,7 +2,7 @@ import { insertObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, randomBase62 } from '../../lib/ids.js';
 import { CHARGES_TABLE, type Charge } from '../charges/charge.js';
-import { merchantNow, type Actor, type Deps, type Merchant, type OpContext } from '../context.js';
+import { merchantActor, type Actor, type Deps, type Merchant, type OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { notifyStatusChange } from './listeners.js';
 import { PAYMENT_INTENTS_TABLE, type PaymentIntent, type StoredPaymentIntent } from './payment-intent.js';
@@ -22,14 +22,7 @@ export async function pixIntentActor(deps: Deps, id: string): Promise<Actor | un
     .where('p.id', '=', id)
     .executeTakeFirst()) as (Merchant & { livemode: number | boolean }) | undefined;
   if (!row || row.livemode === 1 || row.livemode === true) return undefined;
-  const merchant: Merchant = {
-    id: row.id,
-    name: row.name,
-    default_api_version: row.default_api_version,
-    test_clock_offset_s: row.test_clock_offset_s,
-    created: row.created,
-  };
-  return { merchant, scope: { merchantId: merchant.id, livemode: false }, apiVersion: merchant.default_api_version, now: merchantNow(deps.clock, merchant, false) };
+  return merchantActor(deps.clock, row, false);
 }
 
 /**
