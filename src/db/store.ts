@@ -249,9 +249,11 @@ class WalSync {
   whenDurable(): Promise<void> | undefined {
     if (this.synced >= this.commits) return undefined;
     const upTo = this.commits;
-    return new Promise<void>((resolvePromise, rejectPromise) => {
+    const promise = new Promise<void>((resolvePromise, rejectPromise) => {
       this.waiters.push({ upTo, resolve: resolvePromise, reject: rejectPromise });
     });
+    this.sync(); // after a failed sync, the next one starts when somebody waits again
+    return promise;
   }
 
   close(): void {
@@ -265,14 +267,18 @@ class WalSync {
     const upTo = this.commits;
     const done = (err: NodeJS.ErrnoException | null) => {
       this.syncing = false;
+      if (err) {
+        // Nothing since the last good sync is known to be on disk: everybody waiting is told, and the next commit
+        // or reader tries again (no retry loop against a failing disk).
+        const failed = this.waiters;
+        this.waiters = [];
+        for (const w of failed) w.reject(err);
+        return;
+      }
       const settled = this.waiters.filter((w) => w.upTo <= upTo);
       this.waiters = this.waiters.filter((w) => w.upTo > upTo);
-      if (err) {
-        for (const w of settled) w.reject(err);
-      } else {
-        this.synced = upTo;
-        for (const w of settled) w.resolve();
-      }
+      this.synced = upTo;
+      for (const w of settled) w.resolve();
       this.sync();
     };
     try {
