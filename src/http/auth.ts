@@ -78,8 +78,9 @@ export class KeyResolver {
     const { key, merchant } = entry;
     // Revocation and expiry times are on the merchant's clock for the key's mode (test mode follows the test clock).
     const keyNow = key.livemode === 1 ? nowS : nowS + merchant.test_clock_offset_s;
-    if (key.revoked_at !== null && key.revoked_at <= keyNow) throw invalidKey('This API key has been revoked.');
-    if (key.expires_at !== null && key.expires_at <= keyNow) throw invalidKey('This API key has expired.');
+    // The same answer as for a key that never existed: a 401 does not tell whether the key once did.
+    if (key.revoked_at !== null && key.revoked_at <= keyNow) throw invalidKey();
+    if (key.expires_at !== null && key.expires_at <= keyNow) throw invalidKey();
     const livemode = key.livemode === 1;
     // The prefix and the stored mode always agree; checking both keeps a tampered row from crossing modes.
     if (secret.includes('_live_') !== livemode) throw invalidKey();

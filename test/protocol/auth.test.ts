@@ -4,6 +4,9 @@ import { sha256Hex } from '../../src/lib/secrets.js';
 import { client, ENGINES, expectError, request, startTestServer, type TestServer } from '../harness.js';
 import { basicAuth, counts, rawHttp } from './support.js';
 
+/** What an unknown key is told; a revoked or expired key is told the same (fluveo-api.md §2.2 [B]). */
+const UNKNOWN_KEY_MESSAGE = 'Invalid API key provided.';
+
 /** decisions.md §1: Basic or Bearer, mode by prefix, every failure a 401 authentication_error in the envelope. */
 describe.each(ENGINES)('authentication (%s)', (engine) => {
   let server: TestServer;
@@ -133,15 +136,17 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     expect(await counts(server)).toEqual(before);
   });
 
-  it('stops accepting a revoked key within a couple of seconds, and an expired one', async () => {
+  it('stops accepting a revoked key within a couple of seconds, and an expired one, telling them what it tells a key that never existed', async () => {
     const m = await server.newMerchant('Revoked');
     const api = client(server, m.keys.sk_test);
+    const never = client(server, `sk_test_${'N'.repeat(32)}`);
+    expect(expectError(await never.get('/v1/customers'), 401, 'api_key_invalid', null).message).toBe(UNKNOWN_KEY_MESSAGE);
     expect((await api.get('/v1/customers')).status).toBe(200); // now cached
     const nowS = Math.floor(clock.nowMs() / 1000);
     await server.store.db.updateTable('api_keys').set({ revoked_at: nowS }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);
     const res = await api.get('/v1/customers');
-    expect(expectError(res, 401, 'api_key_invalid', null).message).toMatch(/revoked/);
+    expect(expectError(res, 401, 'api_key_invalid', null).message).toBe(UNKNOWN_KEY_MESSAGE);
     expectError(await api.post('/v1/customers', { name: 'x' }), 401, 'api_key_invalid');
     // The merchant's other keys are unaffected.
     expect((await client(server, m.keys.sk_live).get('/v1/customers')).status).toBe(200);
@@ -150,7 +155,7 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     clock.advance(3);
     expect((await client(server, m.keys.sk_live).get('/v1/customers')).status).toBe(200); // not yet expired
     clock.advance(8);
-    expect(expectError(await client(server, m.keys.sk_live).get('/v1/customers'), 401, 'api_key_invalid').message).toMatch(/expired/);
+    expect(expectError(await client(server, m.keys.sk_live).get('/v1/customers'), 401, 'api_key_invalid').message).toBe(UNKNOWN_KEY_MESSAGE);
   });
 
   it('judges revocation on the merchant’s clock for the key’s mode (a test key after advance_clock)', async () => {
@@ -160,7 +165,7 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     const merchantNow = ((await api.get('/v1/test_helpers/clock')).body.now as number);
     await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);
-    expect(expectError(await api.get('/v1/customers'), 401, 'api_key_invalid').message).toMatch(/revoked/);
+    expect(expectError(await api.get('/v1/customers'), 401, 'api_key_invalid').message).toBe(UNKNOWN_KEY_MESSAGE);
     // A revocation scheduled on the test clock's future is not yet in force.
     await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow + 3600 }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);
