@@ -15,7 +15,7 @@ import { registerEndpoint } from './http/endpoint.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { registerMetrics } from './http/metrics.js';
 import { rateHeaders, rateLimitError } from './http/rate-limit.js';
-import { createRuntime, type Runtime } from './http/runtime.js';
+import { createRuntime, takeIpAllowance, type Runtime } from './http/runtime.js';
 import { CURRENT_API_VERSION, isSupportedApiVersion } from './lib/api-versions.js';
 import { AppError, errorBody } from './lib/errors.js';
 import { randomBase62 } from './lib/ids.js';
@@ -205,11 +205,8 @@ async function authenticate(
     const key = keyFromAuthorization(headerValues(request.raw, 'authorization'));
     principal = await runtime.keys.resolve(key, nowMs, Math.floor(nowMs / 1000));
   } catch (err) {
-    if (deps.config.rateLimits) {
-      const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, nowMs);
-      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-      if (!d.allowed) throw rateLimitError(d);
-    }
+    const d = takeIpAllowance(runtime, request, reply);
+    if (d && !d.allowed) throw rateLimitError(d);
     throw err;
   }
   if (auth === 'secret' && principal.keyType !== 'secret') {

@@ -238,21 +238,20 @@ class WalSync {
   /** Registers a commit; the promise settles when it is durable. */
   committed(): Promise<void> {
     this.commits += 1;
+    return this.waitForCommits();
+  }
+
+  whenDurable(): Promise<void> | undefined {
+    return this.synced >= this.commits ? undefined : this.waitForCommits();
+  }
+
+  /** Settles when every commit so far is synced; starts a sync if none is running (also after a failed one). */
+  private waitForCommits(): Promise<void> {
     const upTo = this.commits;
     const promise = new Promise<void>((resolvePromise, rejectPromise) => {
       this.waiters.push({ upTo, resolve: resolvePromise, reject: rejectPromise });
     });
     this.sync();
-    return promise;
-  }
-
-  whenDurable(): Promise<void> | undefined {
-    if (this.synced >= this.commits) return undefined;
-    const upTo = this.commits;
-    const promise = new Promise<void>((resolvePromise, rejectPromise) => {
-      this.waiters.push({ upTo, resolve: resolvePromise, reject: rejectPromise });
-    });
-    this.sync(); // after a failed sync, the next one starts when somebody waits again
     return promise;
   }
 

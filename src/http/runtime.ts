@@ -3,7 +3,8 @@ import { KeyResolver } from './auth.js';
 import { secretBox } from '../domain/webhooks/secrets-key.js';
 import { IdempotencyStore } from './idempotency.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limit.js';
+import type { FastifyRequest } from 'fastify';
+import { RATE_LIMITS, RateLimiter, rateHeaders, type RateDecision, type RateLimits } from './rate-limit.js';
 
 /** The edge's per-process state, built once per app. */
 export interface Runtime {
@@ -25,4 +26,20 @@ export function createRuntime(deps: Deps): Runtime {
     idempotency: new IdempotencyStore(deps.store, () => secretBox(deps.config)),
     metrics: createMetrics(deps),
   };
+}
+
+/**
+ * Spends one of the client IP's unauthenticated requests (a failed authentication, a checkout link's visit, the PIX
+ * PSP's report) and shows the allowance in the reply's headers; undefined when rate limits are off.
+ */
+export function takeIpAllowance(
+  runtime: Runtime,
+  request: Pick<FastifyRequest, 'ip'>,
+  reply: { header(k: string, v: string): unknown },
+): RateDecision | undefined {
+  const { deps } = runtime;
+  if (!deps.config.rateLimits) return undefined;
+  const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
+  for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+  return d;
 }

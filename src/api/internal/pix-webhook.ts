@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pixIntentActor, settlePixPayment } from '../../domain/payment-intents/settle-pix-payment.js';
-import { rateHeaders } from '../../http/rate-limit.js';
-import type { Runtime } from '../../http/runtime.js';
+import { rateLimitError } from '../../http/rate-limit.js';
+import { takeIpAllowance, type Runtime } from '../../http/runtime.js';
 import { AppError } from '../../lib/errors.js';
 
 export const PIX_TEST_WEBHOOK_PATH = '/internal/webhooks/starkbank-payments-test';
@@ -44,11 +44,8 @@ export function readPixEvent(body: unknown): { intents: string[]; failed: boolea
 export function registerPixWebhookRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { deps } = runtime;
   app.post(PIX_TEST_WEBHOOK_PATH, { schema: { hide: true } }, async (request, reply) => {
-    if (deps.config.rateLimits) {
-      const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
-      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-      if (!d.allowed) throw new AppError('rate_limit', 'Too many requests.', { headers: { 'Retry-After': String(d.retryAfterS) } });
-    }
+    const d = takeIpAllowance(runtime, request, reply);
+    if (d && !d.allowed) throw rateLimitError(d);
     const event = readPixEvent(request.body);
     if (event.intents.length === 0) {
       throw new AppError('parameter_missing', 'The event names no PaymentIntent: pass payment_intent (a pi_ id), or tag the payment with it.', {

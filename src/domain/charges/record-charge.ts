@@ -14,6 +14,15 @@ export type ChargeResult =
 
 const DECLINE_SELLER_MESSAGE = 'The bank did not return any further details with this decline.';
 
+/** The outcome of a payment the network approved. */
+export const APPROVED_OUTCOME: Readonly<ChargeOutcome> = {
+  network_status: 'approved_by_network',
+  reason: null,
+  risk_level: 'normal',
+  seller_message: 'Payment complete.',
+  type: 'authorized',
+};
+
 function outcomeOf(result: ChargeResult): ChargeOutcome {
   if (result.kind === 'declined') {
     return {
@@ -24,7 +33,7 @@ function outcomeOf(result: ChargeResult): ChargeOutcome {
       type: 'issuer_declined',
     };
   }
-  return { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' };
+  return { ...APPROVED_OUTCOME };
 }
 
 /** Records one payment attempt on an intent as a Charge: captured, authorized (held), pending or failed. */
@@ -78,11 +87,16 @@ export async function recordCharge(
     statement_descriptor: intent.statement_descriptor,
     status: declined ? 'failed' : result.kind === 'pending' ? 'pending' : 'succeeded',
   };
-  await insertObject(ctx.db, CHARGES_TABLE, ctx.actor.scope, charge, {
-    payment_intent: intent.id,
-    customer: intent.customer,
-    status: charge.status,
-    processor_reference: result.reference,
-  });
+  await insertCharge(ctx, charge, result.reference);
   return charge;
+}
+
+/** Writes a new charge with the columns its lists filter on and the processor's reference (null if it has none). */
+export async function insertCharge(ctx: OpContext, charge: Charge, reference: string | null): Promise<void> {
+  await insertObject(ctx.db, CHARGES_TABLE, ctx.actor.scope, charge, {
+    payment_intent: charge.payment_intent,
+    customer: charge.customer,
+    status: charge.status,
+    processor_reference: reference,
+  });
 }

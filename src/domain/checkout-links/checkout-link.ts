@@ -22,7 +22,6 @@ export interface AfterCompletion {
 /** A link as stored, in today's shape: links stored before kept both details, null when unused. */
 export function normalizeLink(link: CheckoutLink): CheckoutLink {
   const a = link.after_completion as { type: AfterCompletion['type']; redirect?: { url: string } | null; hosted_confirmation?: { custom_message: string | null } | null };
-  if (a.redirect !== null && a.hosted_confirmation !== null && a.hosted_confirmation?.custom_message !== null) return link;
   const after: AfterCompletion = { type: a.type };
   if (a.redirect) after.redirect = a.redirect;
   if (a.hosted_confirmation?.custom_message) after.hosted_confirmation = { custom_message: a.hosted_confirmation.custom_message };

@@ -1,11 +1,10 @@
 import { AppError } from '../../lib/errors.js';
 import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
 import { processorFor } from '../processor/processor.js';
-import { notifyStatusChange } from './listeners.js';
+import { announcePayment } from './announce-payment.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
-import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
+import { loadPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
 
 /**
@@ -39,10 +38,13 @@ export async function capturePaymentIntent(
   const next: StoredPaymentIntent = { ...intent, status, amount_received: amount, amount_capturable: 0 };
   if (input.statement_descriptor_suffix !== undefined) next.statement_descriptor_suffix = input.statement_descriptor_suffix;
   await savePaymentIntent(ctx, next);
-  const presented = await presentPaymentIntent(ctx, next);
-  const link = { paymentIntent: id };
-  await recordEvent(ctx, 'charge.captured', charge, link);
-  await recordEvent(ctx, 'payment_intent.succeeded', presented, link);
-  await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
-  return presented;
+  return announcePayment(ctx, {
+    charge,
+    chargeEvent: 'charge.captured',
+    intent: next,
+    intentEvent: 'payment_intent.succeeded',
+    previousStatus: intent.status,
+    checkoutSession: row.checkoutSession,
+    source: 'api',
+  });
 }

@@ -1,10 +1,9 @@
 import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
 import { DECLINE_MESSAGES, type DeclineCode } from '../processor/processor.js';
-import { notifyStatusChange } from './listeners.js';
+import { announcePayment } from './announce-payment.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
-import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
+import { loadPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
 
 export type Settlement = { outcome: 'approved' } | { outcome: 'declined'; declineCode: DeclineCode };
@@ -57,12 +56,15 @@ export async function settlePaymentIntent(ctx: OpContext, id: string, settlement
   }
   await saveCharge(ctx, charge);
   await savePaymentIntent(ctx, next);
-  const presented = await presentPaymentIntent(ctx, next);
-  const link = { paymentIntent: id };
-  await recordEvent(ctx, `charge.${charge.status}`, charge, link);
   const piEvent =
     status === 'succeeded' ? 'succeeded' : status === 'requires_capture' ? 'amount_capturable_updated' : 'payment_failed';
-  await recordEvent(ctx, `payment_intent.${piEvent}`, presented, link);
-  await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'processor' });
-  return presented;
+  return announcePayment(ctx, {
+    charge,
+    chargeEvent: `charge.${charge.status}`,
+    intent: next,
+    intentEvent: `payment_intent.${piEvent}`,
+    previousStatus: intent.status,
+    checkoutSession: row.checkoutSession,
+    source: 'processor',
+  });
 }

@@ -1,10 +1,9 @@
-import { insertObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, randomBase62 } from '../../lib/ids.js';
-import { CHARGES_TABLE, type Charge } from '../charges/charge.js';
+import type { Charge } from '../charges/charge.js';
+import { APPROVED_OUTCOME, insertCharge } from '../charges/record-charge.js';
 import { merchantActor, type Actor, type Deps, type Merchant, type OpContext } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
-import { notifyStatusChange } from './listeners.js';
+import { announcePayment } from './announce-payment.js';
 import { PAYMENT_INTENTS_TABLE, type PaymentIntent, type StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
@@ -58,7 +57,7 @@ export async function settlePixPayment(ctx: OpContext, id: string): Promise<{ in
     failure_message: null,
     livemode: ctx.actor.scope.livemode,
     metadata: {},
-    outcome: { network_status: 'approved_by_network', reason: null, risk_level: 'normal', seller_message: 'Payment complete.', type: 'authorized' },
+    outcome: { ...APPROVED_OUTCOME },
     paid: true,
     payment_intent: intent.id,
     payment_method: null,
@@ -69,12 +68,7 @@ export async function settlePixPayment(ctx: OpContext, id: string): Promise<{ in
     statement_descriptor: intent.statement_descriptor,
     status: 'succeeded',
   };
-  await insertObject(ctx.db, CHARGES_TABLE, ctx.actor.scope, charge, {
-    payment_intent: intent.id,
-    customer: intent.customer,
-    status: charge.status,
-    processor_reference: `pix:${randomBase62(16)}`,
-  });
+  await insertCharge(ctx, charge, `pix:${randomBase62(16)}`);
   const next: StoredPaymentIntent = {
     ...intent,
     status,
@@ -83,10 +77,14 @@ export async function settlePixPayment(ctx: OpContext, id: string): Promise<{ in
     next_action: null,
   };
   await savePaymentIntent(ctx, next);
-  const presented = await presentPaymentIntent(ctx, next);
-  const link = { paymentIntent: id };
-  await recordEvent(ctx, 'charge.succeeded', charge, link);
-  await recordEvent(ctx, 'payment_intent.succeeded', presented, link);
-  await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'processor' });
+  const presented = await announcePayment(ctx, {
+    charge,
+    chargeEvent: 'charge.succeeded',
+    intent: next,
+    intentEvent: 'payment_intent.succeeded',
+    previousStatus: intent.status,
+    checkoutSession: row.checkoutSession,
+    source: 'processor',
+  });
   return { intent: presented, duplicate: false };
 }

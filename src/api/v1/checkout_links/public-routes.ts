@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { escapeHtml } from '../../../checkout/html.js';
 import { linkActor, visitCheckoutLink } from '../../../domain/checkout-links/visit-checkout-link.js';
-import { rateHeaders } from '../../../http/rate-limit.js';
-import type { Runtime } from '../../../http/runtime.js';
+import { takeIpAllowance, type Runtime } from '../../../http/runtime.js';
 import { AppError } from '../../../lib/errors.js';
 
 function page(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
@@ -35,11 +34,8 @@ export function registerCheckoutLinkRoutes(app: FastifyInstance, runtime: Runtim
     return reply.code(actor ? 200 : 404).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send();
   });
   app.get('/cl/:id', { schema: { hide: true }, exposeHeadRoute: false }, async (request, reply) => {
-    if (deps.config.rateLimits) {
-      const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
-      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-      if (!d.allowed) return page(reply.header('Retry-After', String(d.retryAfterS)), 429, 'Too many requests', 'Please wait a moment and try again.');
-    }
+    const d = takeIpAllowance(runtime, request, reply);
+    if (d && !d.allowed) return page(reply.header('Retry-After', String(d.retryAfterS)), 429, 'Too many requests', 'Please wait a moment and try again.');
     const { id } = request.params as { id: string };
     const actor = await linkActor(deps, id);
     if (!actor) return page(reply, 404, 'Link not found', 'This checkout link does not exist.');
