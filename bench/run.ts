@@ -22,6 +22,7 @@ import pg from 'pg';
 import { openStore, type Engine, type Store } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
 import { renderPng } from './chart.js';
+import { startNodeFlags } from './start-flags.js';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -230,7 +231,7 @@ async function warm(opts: autocannon.Options): Promise<void> {
 
 async function railyard(url: string) {
   const port = String(20_000 + Math.floor(Math.random() * 20_000));
-  const server = await startChild(['bin/railyard.js', 'serve'], { DATABASE_URL: url, PORT: port, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RAILYARD_SECRETS_KEY: '11'.repeat(32) }, /listening on/);
+  const server = await startChild([...startNodeFlags(), 'bin/railyard.js', 'serve'], { DATABASE_URL: url, PORT: port, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', RAILYARD_SECRETS_KEY: '11'.repeat(32) }, /listening on/);
   return { ...server, base: `http://127.0.0.1:${port}` };
 }
 

@@ -16,6 +16,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import type { Engine } from '../src/db/store.js';
 import { freshDatabase } from '../test/harness.js';
+import { startNodeFlags } from './start-flags.js';
 import { lineChartSvg, renderPng } from './chart.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -44,7 +45,7 @@ const database = () => freshDatabase(ENGINE as Engine);
 
 /** Starts `railyard serve` and reads its URL and first test key from stdout. */
 async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const child = spawn(process.execPath, ['bin/railyard.js', 'serve'], {
+  const child = spawn(process.execPath, [...startNodeFlags(), 'bin/railyard.js', 'serve'], {
     cwd: ROOT,
     env: {
       ...process.env,
