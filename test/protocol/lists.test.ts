@@ -169,6 +169,13 @@ describe.each(ENGINES)('lists (%s)', (engine) => {
       `/v1/customers/cus_missing?expand[]=default_source`,
       `/v1/events?expand[]=data.data`,
       `/v1/events/${eventId}?expand[]=data`,
+      // Retrieves with nothing to expand answer the same, whether or not the id exists.
+      `/v1/refunds/re_missing?expand[]=charge`,
+      `/v1/charges/ch_missing?expand[]=customer`,
+      `/v1/payment_methods/pm_missing?expand[]=customer`,
+      `/v1/setup_intents/seti_missing?expand[]=payment_method`,
+      `/v1/api_keys/key_missing?expand[]=merchant`,
+      `/v1/webhook_endpoints/we_missing?expand=application`,
     ]) {
       const err = expectError(await api.get(path), 400, 'parameter_invalid', 'expand');
       expect(err.message).toMatch(/cannot be expanded/);

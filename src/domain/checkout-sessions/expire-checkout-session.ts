@@ -36,6 +36,6 @@ export async function expireLoadedSession(ctx: OpContext, row: SessionRow, cause
   }
   const next: CheckoutSession = { ...current, status: 'expired' };
   await saveSession(ctx, next);
-  await recordEvent(ctx, 'checkout.session.expired', next, { paymentIntent: next.payment_intent });
+  await recordEvent(ctx, 'checkout.session.expired', next);
   return next;
 }

@@ -72,7 +72,7 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
     const rate = next.shipping_cost ? await loadShippingRate(ctx, next.shipping_cost.shipping_rate).catch(() => undefined) : undefined;
     await createOrderFromSession(ctx, next, row.lineItems, rate);
   }
-  await recordEvent(ctx, 'checkout.session.completed', next, { paymentIntent: next.payment_intent });
+  await recordEvent(ctx, 'checkout.session.completed', next);
   return next;
 }
 

@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import { findObject, listObjects, type Filter, type Page, type PageRequest } from '../../db/objects.js';
 import { renderForVersion } from '../../lib/api-versions.js';
 import { notFound } from '../../lib/errors.js';
@@ -25,7 +26,10 @@ export interface EventFilters {
 
 export async function listEvents(ctx: OpContext, filters: EventFilters, page: PageRequest): Promise<Page<EventObject>> {
   const where: Filter[] = [...(filters.created ?? [])];
-  if (filters.types?.length === 1) where.push({ column: 'type', op: '=', value: filters.types[0] ?? '' });
+  // No type can match (an `object` filter whose types the `type` filter excludes): an empty page, but a cursor is
+  // still checked like any other.
+  if (filters.types?.length === 0) where.push({ condition: sql<SqlBool>`1 = 0` });
+  else if (filters.types?.length === 1) where.push({ column: 'type', op: '=', value: filters.types[0] ?? '' });
   else if (filters.types && filters.types.length > 1) where.push({ column: 'type', op: 'in', value: filters.types });
   if (filters.paymentIntent !== undefined) where.push({ column: 'payment_intent', op: '=', value: filters.paymentIntent });
   const result = await listObjects<EventObject>(ctx.db, EVENTS_TABLE, ctx.actor.scope, where, page);

@@ -26,6 +26,7 @@ export async function recordEvent(
   ctx: OpContext,
   type: string,
   object: { id: string },
+  /** The PaymentIntent whose event list shows this event: given for its own events and its charges' and refunds'. */
   links: { paymentIntent?: string | null } = {},
 ): Promise<EventObject> {
   const { actor } = ctx;

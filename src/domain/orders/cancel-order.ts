@@ -14,6 +14,6 @@ export async function cancelOrder(ctx: OpContext, id: string): Promise<Order> {
   const next: Order = { ...current, status: 'canceled' };
   await updateObject(ctx.db, ORDERS_TABLE, ctx.actor.scope, next, orderColumns(next));
   await settleReservations(ctx, id, 'released');
-  await recordEvent(ctx, 'order.canceled', next, { paymentIntent: next.payment_intent });
+  await recordEvent(ctx, 'order.canceled', next);
   return next;
 }

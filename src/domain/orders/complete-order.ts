@@ -14,8 +14,7 @@ export async function completeOrder(ctx: OpContext, id: string): Promise<Order> 
   const next: Order = { ...current, status: 'completed', payment_status: 'paid' };
   await updateObject(ctx.db, ORDERS_TABLE, ctx.actor.scope, next, orderColumns(next));
   await settleReservations(ctx, id, 'consumed');
-  const link = { paymentIntent: next.payment_intent };
-  if (current.payment_status === 'unpaid') await recordEvent(ctx, 'order.paid', next, link);
-  await recordEvent(ctx, 'order.completed', next, link);
+  if (current.payment_status === 'unpaid') await recordEvent(ctx, 'order.paid', next);
+  await recordEvent(ctx, 'order.completed', next);
   return next;
 }

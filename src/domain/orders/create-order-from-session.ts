@@ -58,6 +58,6 @@ export async function createOrderFromSession(
     created: ctx.actor.now,
   };
   await insertOrder(ctx, order);
-  await recordEvent(ctx, 'order.paid', order, { paymentIntent: order.payment_intent });
+  await recordEvent(ctx, 'order.paid', order);
   return order;
 }

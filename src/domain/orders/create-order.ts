@@ -66,7 +66,7 @@ export function orderTotals(lines: { amount: number }[], shipping: number, param
 export async function insertOrder(ctx: OpContext, order: Order): Promise<void> {
   await insertObject(ctx.db, ORDERS_TABLE, ctx.actor.scope, order, orderColumns(order));
   await reserveOrderItems(ctx, order);
-  await recordEvent(ctx, 'order.created', order, { paymentIntent: order.payment_intent });
+  await recordEvent(ctx, 'order.created', order);
 }
 
 /**

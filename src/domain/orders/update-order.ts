@@ -10,6 +10,6 @@ export async function updateOrder(ctx: OpContext, id: string, input: { metadata?
   const next: Order = { ...current, metadata: mergeMetadata(current.metadata, input.metadata) };
   if (JSON.stringify(next.metadata) === JSON.stringify(current.metadata)) return current;
   await updateObject(ctx.db, ORDERS_TABLE, ctx.actor.scope, next, orderColumns(next));
-  await recordEvent(ctx, 'order.updated', next, { paymentIntent: next.payment_intent });
+  await recordEvent(ctx, 'order.updated', next);
   return next;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { retrieveCharge } from '../../../domain/charges/retrieve-charge.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
-import { zText } from '../../../http/params.js';
+import { applyExpand } from '../../../http/expand.js';
+import { expandParam, zText } from '../../../http/params.js';
 import { chargeSchema } from './schema.js';
 
 export const retrieveChargeEndpoint = defineEndpoint({
@@ -10,6 +11,10 @@ export const retrieveChargeEndpoint = defineEndpoint({
   summary: 'Retrieve a charge',
   tags: ['Charges'],
   params: z.strictObject({ id: zText(255) }),
+  query: z.strictObject(expandParam),
   response: chargeSchema,
-  handler: ({ deps, actor, db, params }) => retrieveCharge({ deps, actor, db }, params.id),
+  handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    return retrieveCharge({ deps, actor, db }, params.id);
+  },
 });

@@ -55,7 +55,7 @@ export const updateLinkFields = {
   submit_type: zOneOf(['auto', 'pay', 'book', 'donate']).optional(),
 };
 
-export const linkIdParams = z.strictObject({ id: zId() });
+export const linkIdParams = z.strictObject({ id: zText(255) });
 
 export const checkoutLinkSchema = z
   .object({

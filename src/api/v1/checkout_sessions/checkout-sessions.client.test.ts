@@ -149,7 +149,6 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
       'payment_intent.requires_action',
       'charge.succeeded',
       'payment_intent.succeeded',
-      'checkout.session.completed',
     ]);
   });
 

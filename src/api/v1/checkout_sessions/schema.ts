@@ -87,7 +87,7 @@ export const updateSessionFields = {
   shipping_options: z.union([z.array(shippingOptionInput), z.literal('').transform(() => [])]).optional(),
 };
 
-export const sessionIdParams = z.strictObject({ id: zId() });
+export const sessionIdParams = z.strictObject({ id: zText(255) });
 
 // ---- Responses ----
 

@@ -62,8 +62,13 @@ describe.each(ENGINES)('customers errors (%s)', (engine) => {
     await nothingWritten();
   });
 
-  it('answers 400 parameter_invalid naming id for ids outside the id grammar', async () => {
-    for (const bad of ['cus_%C3%A9t%C3%A9', 'cus_%00', 'cus_%0A', 'cus_a%20b', 'cus-1', '%F0%9F%98%80']) {
+  it('answers an id no object can have like one that does not exist (404), and a control character with 400', async () => {
+    for (const bad of ['cus_%C3%A9t%C3%A9', 'cus_a%20b', 'cus-1', 'cus_does-not-exist', '%F0%9F%98%80']) {
+      expectError(await api.get(`/v1/customers/${bad}`), 404, 'resource_missing', 'id');
+      expectError(await api.post(`/v1/customers/${bad}`, { name: 'x' }), 404, 'resource_missing', 'id');
+      expectError(await api.del(`/v1/customers/${bad}`), 404, 'resource_missing', 'id');
+    }
+    for (const bad of ['cus_%00', 'cus_%0A']) {
       expectError(await api.get(`/v1/customers/${bad}`), 400, 'parameter_invalid', 'id');
       expectError(await api.post(`/v1/customers/${bad}`, { name: 'x' }), 400, 'parameter_invalid', 'id');
       expectError(await api.del(`/v1/customers/${bad}`), 400, 'parameter_invalid', 'id');

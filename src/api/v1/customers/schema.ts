@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Expander } from '../../../http/expand.js';
-import { expandParam, zAddress, zEmail, zId, zMetadata, zText, zUnsettable } from '../../../http/params.js';
+import { expandParam, zAddress, zEmail, zMetadata, zText, zUnsettable } from '../../../http/params.js';
 
 const address = z
   .object({
@@ -49,7 +49,7 @@ export const customerFields = {
 };
 
 /** Path ids outside the id grammar (unicode, control characters) are a 400 naming `id`, not a lookup. */
-export const customerIdParams = z.strictObject({ id: zId() });
+export const customerIdParams = z.strictObject({ id: zText(255) });
 
 /** Customers have no expandable fields; `expand` is still accepted and any value answers 400. */
 export const CUSTOMER_EXPANDERS: Record<string, Expander> = {};

@@ -32,7 +32,9 @@ describe.each(ENGINES)('events errors and security (%s)', (engine) => {
 
   it('answers precise 400s for bad filters and ids', async () => {
     expectError(await api.get('/v1/events/evt_unknown'), 404, 'resource_missing', 'id');
-    expectError(await api.get('/v1/events/evt_%C3%A9'), 400, 'parameter_invalid', 'id');
+    expectError(await api.get('/v1/events/evt_%C3%A9'), 404, 'resource_missing', 'id');
+    expectError(await api.get('/v1/events/evt_does-not-exist'), 404, 'resource_missing', 'id');
+    expectError(await api.get('/v1/events?object=customer&type=charge.succeeded&starting_after=evt_nope'), 400, 'parameter_invalid', 'starting_after');
     expectError(await api.get('/v1/events?type=Customer.Created!'), 400, 'parameter_invalid', 'type');
     expectError(await api.get('/v1/events?type='), 400, 'parameter_invalid', 'type');
     expectError(await api.get(`/v1/events?${Array.from({ length: 21 }, () => 'types[]=a.b').join('&')}`), 400, 'parameter_invalid', 'types');

@@ -36,7 +36,6 @@ export const listEventsEndpoint = defineEndpoint({
     if (query.object !== undefined) {
       const ofObject = eventTypesOfObject(query.object);
       types = types === undefined ? ofObject : types.filter((t) => ofObject.includes(t));
-      if (types.length === 0) return listEnvelope({ data: [], hasMore: false }, path);
     }
     const page = await listEvents(
       { deps, actor, db },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { retrieveEvent } from '../../../domain/events/present-event.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
-import { expandParam, zId } from '../../../http/params.js';
+import { expandParam, zText } from '../../../http/params.js';
 import { eventSchema } from './schema.js';
 
 export const retrieveEventEndpoint = defineEndpoint({
@@ -10,7 +10,7 @@ export const retrieveEventEndpoint = defineEndpoint({
   paths: ['/v1/events/:id'],
   summary: 'Retrieve an event',
   tags: ['Events'],
-  params: z.strictObject({ id: zId() }),
+  params: z.strictObject({ id: zText(255) }),
   query: z.strictObject(expandParam),
   response: eventSchema,
   handler: async ({ deps, actor, db, params, query }) => {

@@ -29,7 +29,7 @@ export const createOrderFields = {
   shipping_method: z.strictObject({ display_name: zText(100, { min: 1 }) }).optional(),
 };
 
-export const orderIdParams = z.strictObject({ id: zId() });
+export const orderIdParams = z.strictObject({ id: zText(255) });
 
 const orderAddress = addressSchema.extend({ name: z.string().nullable() }).nullable();
 

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { retrievePaymentMethod } from '../../../domain/payment-methods/retrieve-payment-method.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
+import { applyExpand } from '../../../http/expand.js';
+import { expandParam } from '../../../http/params.js';
 import { paymentMethodIdParams, paymentMethodSchema } from './schema.js';
 
 /** Also answers the shared test ids (`pm_card_visa`, …) in test mode, as PaymentMethods with that id. */
@@ -9,6 +12,10 @@ export const retrievePaymentMethodEndpoint = defineEndpoint({
   summary: 'Retrieve a PaymentMethod',
   tags: ['PaymentMethods'],
   params: paymentMethodIdParams,
+  query: z.strictObject(expandParam),
   response: paymentMethodSchema,
-  handler: ({ deps, actor, db, params }) => retrievePaymentMethod({ deps, actor, db }, params.id),
+  handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    return retrievePaymentMethod({ deps, actor, db }, params.id);
+  },
 });

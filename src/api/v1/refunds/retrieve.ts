@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { retrieveRefund } from '../../../domain/refunds/retrieve-refund.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
+import { applyExpand } from '../../../http/expand.js';
+import { expandParam } from '../../../http/params.js';
 import { refundIdParams, refundSchema } from './schema.js';
 
 export const retrieveRefundEndpoint = defineEndpoint({
@@ -8,6 +11,10 @@ export const retrieveRefundEndpoint = defineEndpoint({
   summary: 'Retrieve a refund',
   tags: ['Refunds'],
   params: refundIdParams,
+  query: z.strictObject(expandParam),
   response: refundSchema,
-  handler: ({ deps, actor, db, params }) => retrieveRefund({ deps, actor, db }, params.id),
+  handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    return retrieveRefund({ deps, actor, db }, params.id);
+  },
 });

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { retrieveSetupIntent } from '../../../domain/setup-intents/retrieve-setup-intent.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
+import { applyExpand } from '../../../http/expand.js';
+import { expandParam } from '../../../http/params.js';
 import { setupIntentIdParams, setupIntentSchema } from './schema.js';
 
 export const retrieveSetupIntentEndpoint = defineEndpoint({
@@ -8,6 +11,10 @@ export const retrieveSetupIntentEndpoint = defineEndpoint({
   summary: 'Retrieve a SetupIntent',
   tags: ['SetupIntents'],
   params: setupIntentIdParams,
+  query: z.strictObject(expandParam),
   response: setupIntentSchema,
-  handler: ({ deps, actor, db, params }) => retrieveSetupIntent({ deps, actor, db }, params.id),
+  handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    return retrieveSetupIntent({ deps, actor, db }, params.id);
+  },
 });

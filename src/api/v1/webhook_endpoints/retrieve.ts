@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import { retrieveWebhookEndpoint } from '../../../domain/webhooks/retrieve-webhook-endpoint.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
+import { applyExpand } from '../../../http/expand.js';
+import { expandParam } from '../../../http/params.js';
 import { webhookEndpointIdParams, webhookEndpointSchema } from './schema.js';
 
 export const retrieveWebhookEndpointEndpoint = defineEndpoint({
@@ -8,6 +11,10 @@ export const retrieveWebhookEndpointEndpoint = defineEndpoint({
   summary: 'Retrieve a webhook endpoint (secret masked)',
   tags: ['Webhook endpoints'],
   params: webhookEndpointIdParams,
+  query: z.strictObject(expandParam),
   response: webhookEndpointSchema,
-  handler: ({ deps, actor, db, params }) => retrieveWebhookEndpoint({ deps, actor, db }, params.id),
+  handler: async ({ deps, actor, db, params, query }) => {
+    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    return retrieveWebhookEndpoint({ deps, actor, db }, params.id);
+  },
 });
