@@ -78,7 +78,11 @@ export const METADATA_VALUE_MAX = 500;
  * Metadata (decisions.md §9): ≤50 keys, keys ≤40 chars, string values ≤500 chars, `fluveo_` keys reserved. A key
  * set to "" (or JSON null) is removed on update; `metadata=""` (or null) clears the whole set.
  */
-export const zMetadata = () =>
+/**
+ * Metadata; `options` narrow it for one field: fewer keys, and keys refused in any case (checkout's
+ * `payment_intent_data.metadata`: at most 32 keys, never `order_id` or `invoice`).
+ */
+export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly string[] } = {}) =>
   z.union([
     z.literal(''),
     z.null().transform(() => '' as const),
@@ -86,8 +90,9 @@ export const zMetadata = () =>
       .record(z.string(), z.unknown())
       .superRefine((rec, ctx) => {
         const keys = Object.keys(rec);
-        if (keys.length > METADATA_MAX_KEYS) {
-          ctx.addIssue({ code: 'custom', message: `can have at most ${METADATA_MAX_KEYS} keys` });
+        const maxKeys = options.maxKeys ?? METADATA_MAX_KEYS;
+        if (keys.length > maxKeys) {
+          ctx.addIssue({ code: 'custom', message: `can have at most ${maxKeys} keys` });
         }
         for (const key of keys) {
           const value = rec[key];
@@ -95,6 +100,8 @@ export const zMetadata = () =>
             ctx.addIssue({ code: 'custom', path: [key], message: `keys must be 1 to ${METADATA_KEY_MAX} characters without brackets or control characters` });
           } else if (key.toLowerCase().startsWith('fluveo_')) {
             ctx.addIssue({ code: 'custom', path: [key], message: "keys beginning with 'fluveo_' are reserved" });
+          } else if (options.reservedKeys?.includes(key.toLowerCase())) {
+            ctx.addIssue({ code: 'custom', path: [key], message: `the key '${key}' is reserved here` });
           } else if (typeof value !== 'string' && value !== null) {
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
           } else if (value !== null && value.length > METADATA_VALUE_MAX) {

@@ -82,6 +82,11 @@ export async function buildLineItems(
     if (currency === undefined) currency = price.currency;
     else if (price.currency !== currency) throw currencyMismatch(currencyParam, price.currency, currency);
     const amount = lineAmount(price, input.quantity, input.price !== undefined ? at('price') : at('price_data'), at('quantity'));
+    // Every item's amount is positive (fluveo-api.md §3.1): a free price cannot be a line item.
+    if (amount <= 0) {
+      const param = input.price !== undefined ? at('price') : `${at('price_data')}[unit_amount]`;
+      throw new AppError('parameter_invalid', `Invalid ${param}: every line item's amount must be positive (this one is ${String(amount)}).`, { param });
+    }
     items.push({
       id: newId('li'),
       object: 'item',

@@ -129,7 +129,7 @@ export async function createCheckoutSession(
         amount: totals.amount_total,
         currency,
         customer: customer ?? undefined,
-        capture_method: pid?.capture_method === 'manual' ? 'manual' : 'automatic',
+        capture_method: pid?.capture_method ?? 'automatic',
         description: pid?.description,
         statement_descriptor: pid?.statement_descriptor,
         application_fee_amount: pid?.application_fee_amount,

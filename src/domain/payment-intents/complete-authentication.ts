@@ -68,7 +68,7 @@ export async function completePaymentIntentAuthentication(
     token: usable.token,
     amount: intent.amount,
     currency: intent.currency,
-    capture: intent.capture_method === 'automatic',
+    capture: intent.capture_method !== 'manual',
     authenticated: true,
     attempt: newId('attempt'),
   });

@@ -92,7 +92,7 @@ export async function confirmPaymentIntent(
     token: usable.token,
     amount: updated.amount,
     currency: updated.currency,
-    capture: updated.capture_method === 'automatic',
+    capture: updated.capture_method !== 'manual',
     authenticated,
     attempt: newId('attempt'),
   });

@@ -17,7 +17,7 @@ export interface CreatePaymentIntentInput {
   customer?: string | undefined;
   payment_method?: string | undefined;
   payment_method_data?: PaymentMethodDataInput | undefined;
-  capture_method?: 'automatic' | 'manual' | undefined;
+  capture_method?: 'automatic' | 'automatic_async' | 'manual' | undefined;
   confirmation_method?: 'automatic' | 'manual' | undefined;
   description?: string | null | undefined;
   statement_descriptor?: string | null | undefined;

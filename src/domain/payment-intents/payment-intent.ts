@@ -41,7 +41,8 @@ export interface StoredPaymentIntent {
   application_fee_amount: number | null;
   canceled_at: number | null;
   cancellation_reason: string | null;
-  capture_method: 'automatic' | 'manual';
+  /** `automatic_async` ([B]) captures like `automatic`: at once, when the payment is authorized. */
+  capture_method: 'automatic' | 'automatic_async' | 'manual';
   client_secret: string;
   confirmation_method: 'automatic' | 'manual';
   created: number;

@@ -15,7 +15,7 @@ export interface UpdatePaymentIntentInput {
   amount?: number | undefined;
   currency?: string | undefined;
   customer?: string | null | undefined;
-  capture_method?: 'automatic' | 'manual' | undefined;
+  capture_method?: 'automatic' | 'automatic_async' | 'manual' | undefined;
   setup_future_usage?: 'on_session' | 'off_session' | null | undefined;
   payment_method?: string | undefined;
   payment_method_data?: PaymentMethodDataInput | undefined;

@@ -47,13 +47,13 @@ describe('card numbers', () => {
     const card = { number: '4242424242424242', exp_month: 6, exp_year: 2026 };
     expect(validateRawCard(card, NOW, 'card').exp_year).toBe(2026);
     expect(validateRawCard({ ...card, exp_year: 29 }, NOW, 'card').exp_year).toBe(2029);
-    expect(() => validateRawCard({ ...card, exp_month: 5 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'invalid_expiry_month', param: 'card[exp_month]' }));
-    expect(() => validateRawCard({ ...card, exp_year: 2025 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'invalid_expiry_year' }));
-    expect(() => validateRawCard({ ...card, exp_year: 2100 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'invalid_expiry_year' }));
-    expect(() => validateRawCard({ ...card, exp_month: 0 }, NOW, 'x')).toThrow(expect.objectContaining({ code: 'invalid_expiry_month', param: 'x[exp_month]' }));
-    expect(() => validateRawCard({ ...card, cvc: '1234' }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'invalid_cvc' }));
+    expect(() => validateRawCard({ ...card, exp_month: 5 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'parameter_invalid', param: 'card[exp_month]' }));
+    expect(() => validateRawCard({ ...card, exp_year: 2025 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'parameter_invalid' }));
+    expect(() => validateRawCard({ ...card, exp_year: 2100 }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'parameter_invalid' }));
+    expect(() => validateRawCard({ ...card, exp_month: 0 }, NOW, 'x')).toThrow(expect.objectContaining({ code: 'parameter_invalid', param: 'x[exp_month]' }));
+    expect(() => validateRawCard({ ...card, cvc: '1234' }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'parameter_invalid' }));
     expect(validateRawCard({ number: '378282246310005', exp_month: 1, exp_year: 2030, cvc: '1234' }, NOW, 'card').cvc).toBe('1234');
-    expect(() => validateRawCard({ ...card, number: '4242424242424241' }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'incorrect_number', param: 'card[number]' }));
+    expect(() => validateRawCard({ ...card, number: '4242424242424241' }, NOW, 'card')).toThrow(expect.objectContaining({ code: 'parameter_invalid', param: 'card[number]' }));
   });
 });
 

@@ -45,27 +45,27 @@ export function detectBrand(digits: string): CardBrand {
 export function validateRawCard(card: RawCard, now: number, prefix: string): RawCard {
   const number = normalizeCardNumber(card.number);
   if (number === undefined || !passesLuhn(number)) {
-    throw new AppError('incorrect_number', 'Your card number is incorrect.', { param: `${prefix}[number]` });
+    throw new AppError('parameter_invalid', 'Your card number is incorrect.', { param: `${prefix}[number]` });
   }
   if (!Number.isInteger(card.exp_month) || card.exp_month < 1 || card.exp_month > 12) {
-    throw new AppError('invalid_expiry_month', "Your card's expiration month is invalid.", { param: `${prefix}[exp_month]` });
+    throw new AppError('parameter_invalid', "Your card's expiration month is invalid.", { param: `${prefix}[exp_month]` });
   }
   const today = new Date(now * 1000);
   const year = today.getUTCFullYear();
   const month = today.getUTCMonth() + 1;
   const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
   if (!Number.isInteger(expYear) || expYear < year || expYear > year + 50) {
-    throw new AppError('invalid_expiry_year', `Your card's expiration year is ${expYear < year ? 'in the past' : 'invalid'}.`, {
+    throw new AppError('parameter_invalid', `Your card's expiration year is ${expYear < year ? 'in the past' : 'invalid'}.`, {
       param: `${prefix}[exp_year]`,
     });
   }
   if (expYear === year && card.exp_month < month) {
-    throw new AppError('invalid_expiry_month', "Your card's expiration date is in the past.", { param: `${prefix}[exp_month]` });
+    throw new AppError('parameter_invalid', "Your card's expiration date is in the past.", { param: `${prefix}[exp_month]` });
   }
   if (card.cvc !== undefined) {
     const want = detectBrand(number) === 'amex' ? /^\d{4}$/ : /^\d{3}$/;
     if (!want.test(card.cvc)) {
-      throw new AppError('invalid_cvc', "Your card's security code is invalid.", { param: `${prefix}[cvc]` });
+      throw new AppError('parameter_invalid', "Your card's security code is invalid.", { param: `${prefix}[cvc]` });
     }
   }
   return { number, exp_month: card.exp_month, exp_year: expYear, cvc: card.cvc };

@@ -136,6 +136,11 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
     await refused(create({ phone_number_collection: 'maybe' }), 400, 'parameter_invalid', 'phone_number_collection', afterCheap);
     await refused(create({ payment_intent_data: { capture_method: 'later' } }), 400, 'parameter_invalid', 'payment_intent_data[capture_method]', afterCheap);
     await refused(create({ payment_intent_data: { application_fee_amount: 5000 } }), 400, 'parameter_invalid', 'payment_intent_data[application_fee_amount]', afterCheap);
+    // fluveo-api.md §2.10: at most 32 keys, and never `order_id` (any case) or `invoice`.
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${String(i)}`, 'v']));
+    await refused(create({ payment_intent_data: { metadata: many } }), 400, 'parameter_invalid', 'payment_intent_data[metadata]', afterCheap);
+    await refused(create({ payment_intent_data: { metadata: { Order_ID: '1' } } }), 400, 'parameter_invalid', 'payment_intent_data[metadata][Order_ID]', afterCheap);
+    await refused(create({ payment_intent_data: { metadata: { invoice: 'x' } } }), 400, 'parameter_invalid', 'payment_intent_data[metadata][invoice]', afterCheap);
     await refused(create({ expires_at: 'tomorrow' }), 400, 'parameter_invalid', 'expires_at', afterCheap);
     await refused(create({ metadata: { fluveo_x: '1' } }), 400, 'parameter_invalid', 'metadata[fluveo_x]', afterCheap);
     await refused(create({ surprise: true }), 400, 'parameter_unknown', 'surprise', afterCheap);

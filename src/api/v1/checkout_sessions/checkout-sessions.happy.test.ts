@@ -227,16 +227,19 @@ describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
     }
   });
 
-  it('a zero total makes no PaymentIntent and completes with no payment required', async () => {
-    const s = await embeddedSession(api, cat, { line_items: [{ price_data: { currency: 'usd', unit_amount: 0, product_data: { name: 'Free sample' } }, quantity: 1 }] });
-    expect(s).toMatchObject({ amount_total: 0, payment_intent: null, payment_status: 'no_payment_required' });
-    const view = await ok(confirm(clientApi(server), s));
-    expect(view).toMatchObject({ status: 'complete', payment_status: 'no_payment_required' });
-    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({
-      status: 'complete',
-      payment_status: 'no_payment_required',
-      customer_details: { email: 'buyer@example.com' },
-    });
+  it('refuses a line item whose amount is not positive (fluveo-api.md §3.1), by price_data or by price', async () => {
+    const free = { price_data: { currency: 'usd', unit_amount: 0, product_data: { name: 'Free sample' } }, quantity: 1 };
+    const before = (await ok(api.get<{ data: unknown[] }>('/v1/checkout/sessions?limit=100'))).data.length;
+    expectError(await api.post('/v1/checkout/sessions', { mode: 'payment', success_url: SUCCESS_URL, line_items: [free] }), 400, 'parameter_invalid', 'line_items[0][price_data][unit_amount]');
+    const product = await ok(api.post<{ id: string }>('/v1/products', { name: 'Free' }));
+    const price = await ok(api.post<{ id: string }>('/v1/prices', { product: product.id, currency: 'usd', unit_amount: 0 }));
+    expectError(
+      await api.post('/v1/checkout/sessions', { mode: 'payment', success_url: SUCCESS_URL, line_items: [{ price: cat.price, quantity: 1 }, { price: price.id, quantity: 2 }] }),
+      400,
+      'parameter_invalid',
+      'line_items[1][price]',
+    );
+    expect((await ok(api.get<{ data: unknown[] }>('/v1/checkout/sessions?limit=100'))).data.length).toBe(before);
   });
 
   it('prices tiers, decimal amounts and package quantities exactly; tax adds nothing without a tax engine', async () => {

@@ -71,7 +71,7 @@ export const createSessionFields = {
       capture_method: zOneOf(['automatic', 'automatic_async', 'manual']).optional(),
       description: zText(1000, { multiline: true }).optional(),
       statement_descriptor: zStatementDescriptor().optional(),
-      metadata: zMetadata().optional(),
+      metadata: zMetadata({ maxKeys: 32, reservedKeys: ['order_id', 'invoice'] }).optional(),
       application_fee_amount: zInt(0, MAX_AMOUNT).optional(),
     })
     .optional(),

@@ -72,13 +72,13 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
   });
 
   it.each([
-    ['a number failing the Luhn check', { number: '4242424242424241', exp_month: 12, exp_year: 2035 }, 'incorrect_number', 'number'],
-    ['a number too short', { number: '4242', exp_month: 12, exp_year: 2035 }, 'incorrect_number', 'number'],
-    ['letters in the number', { number: '4242abcd42424242', exp_month: 12, exp_year: 2035 }, 'incorrect_number', 'number'],
-    ['month 13', { number: '4242424242424242', exp_month: 13, exp_year: 2035 }, 'invalid_expiry_month', 'exp_month'],
-    ['a year in the past', { number: '4242424242424242', exp_month: 12, exp_year: 2001 }, 'invalid_expiry_year', 'exp_year'],
-    ['a two-digit CVC', { number: '4242424242424242', exp_month: 12, exp_year: 2035, cvc: '12' }, 'invalid_cvc', 'cvc'],
-    ['a three-digit CVC on an Amex card', { number: '378282246310005', exp_month: 12, exp_year: 2035, cvc: '123' }, 'invalid_cvc', 'cvc'],
+    ['a number failing the Luhn check', { number: '4242424242424241', exp_month: 12, exp_year: 2035 }, 'parameter_invalid', 'number'],
+    ['a number too short', { number: '4242', exp_month: 12, exp_year: 2035 }, 'parameter_invalid', 'number'],
+    ['letters in the number', { number: '4242abcd42424242', exp_month: 12, exp_year: 2035 }, 'parameter_invalid', 'number'],
+    ['month 13', { number: '4242424242424242', exp_month: 13, exp_year: 2035 }, 'parameter_invalid', 'exp_month'],
+    ['a year in the past', { number: '4242424242424242', exp_month: 12, exp_year: 2001 }, 'parameter_invalid', 'exp_year'],
+    ['a two-digit CVC', { number: '4242424242424242', exp_month: 12, exp_year: 2035, cvc: '12' }, 'parameter_invalid', 'cvc'],
+    ['a three-digit CVC on an Amex card', { number: '378282246310005', exp_month: 12, exp_year: 2035, cvc: '123' }, 'parameter_invalid', 'cvc'],
     ['no expiry year', { number: '4242424242424242', exp_month: 12 }, 'parameter_missing', 'exp_year'],
   ])('card details with %s → 400 naming the card field, nothing written', async (_label, card, code, field) => {
     const before = await counts();
@@ -96,7 +96,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     if (now.getUTCMonth() > 0) {
       const past = { ...thisMonth, exp_month: now.getUTCMonth() };
       const res = await api.post('/v1/payment_intents', { amount: 1000, currency: 'usd', confirm: true, payment_method_data: { type: 'card', card: past } });
-      expectError(res, 400, 'invalid_expiry_month', 'payment_method_data[card][exp_month]');
+      expectError(res, 400, 'parameter_invalid', 'payment_method_data[card][exp_month]');
     }
   });
 

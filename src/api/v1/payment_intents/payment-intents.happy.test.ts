@@ -135,6 +135,14 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
     expect(((expanded.body.data as Obj[])[0]?.customer as Obj).id).toBe(customer);
   });
 
+  it('takes capture_method automatic_async ([B]) and captures at once, as automatic does', async () => {
+    const res = await api.post('/v1/payment_intents', { amount: 900, currency: 'usd', capture_method: 'automatic_async', payment_method: 'pm_card_visa', confirm: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ capture_method: 'automatic_async', status: 'succeeded', amount_received: 900, amount_capturable: 0 });
+    const updated = await api.post('/v1/payment_intents', { amount: 900, currency: 'usd' });
+    expect((await api.post(`/v1/payment_intents/${updated.body.id as string}`, { capture_method: 'automatic_async' })).body).toMatchObject({ capture_method: 'automatic_async' });
+  });
+
   it('authorizes with manual capture, then captures part and releases the rest', async () => {
     const created = await api.post('/v1/payment_intents', {
       amount: 10_000,

@@ -31,7 +31,7 @@ export const paymentIntentSchema = z
     amount_received: z.int(),
     canceled_at: z.int().nullable(),
     cancellation_reason: z.string().nullable(),
-    capture_method: z.enum(['automatic', 'manual']),
+    capture_method: z.enum(['automatic', 'automatic_async', 'manual']),
     charges: chargeListSchema,
     client_secret: z.string(),
     confirmation_method: z.enum(['automatic', 'manual']),
@@ -84,7 +84,7 @@ export const emptyToNull = (s: string): string | null => (s === '' ? null : s);
 /** Fields shared by create and update. */
 export const paymentIntentFields = {
   customer: zId('cus').optional(),
-  capture_method: zOneOf(['automatic', 'manual']).optional(),
+  capture_method: zOneOf(['automatic', 'automatic_async', 'manual']).optional(),
   description: z.union([zText(1000, { multiline: true }).transform(emptyToNull), z.null()]).optional(),
   metadata: zMetadata().optional(),
   receipt_email: z.union([zEmail().transform(emptyToNull), z.null()]).optional(),

@@ -105,7 +105,7 @@ describe.each(ENGINES)('payment methods (%s)', (engine) => {
     expectError(await api.post('/v1/payment_methods', { type: 'sepa_debit' }), 400, 'parameter_invalid', 'type');
     expectError(await api.post('/v1/payment_methods', { payment_method: 'pm_card_visa', customer: 'cus_missing' }), 404, 'resource_missing', 'customer');
     expectError(await api.post('/v1/payment_methods', { payment_method: 'pm_card_visa', customer, type: 'card' }), 400, 'parameter_invalid', 'type');
-    expectError(await api.post('/v1/payment_methods', { type: 'card', card: { number: '1234567812345678', exp_month: 1, exp_year: 2040 } }), 400, 'incorrect_number', 'card[number]');
+    expectError(await api.post('/v1/payment_methods', { type: 'card', card: { number: '1234567812345678', exp_month: 1, exp_year: 2040 } }), 400, 'parameter_invalid', 'card[number]');
     expectError(await api.post('/v1/payment_methods/pm_card_visa/attach', {}), 400, 'parameter_missing', 'customer');
     expectError(await api.post('/v1/payment_methods/pm_card_visa/detach', {}), 400, 'payment_method_unexpected_state', 'id');
     expectError(await api.post('/v1/payment_methods/pm_unknown/attach', { customer }), 404, 'resource_missing', 'id');

@@ -146,7 +146,7 @@ describe.each(ENGINES)('setup intents (%s)', (engine) => {
     expectError(
       await api.post(`/v1/setup_intents/${id}/confirm`, { payment_method_data: { type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2000 } } }),
       400,
-      'invalid_expiry_year',
+      'parameter_invalid',
       'payment_method_data[card][exp_year]',
     );
     const succeeded = (await api.post('/v1/setup_intents', { customer, payment_method: 'pm_card_visa', confirm: true })).body.id as string;
