@@ -41,8 +41,13 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     return (await server.api.get<Obj>(`/v1/charges?payment_intent=${pi}`)).body.data as Obj[];
   }
 
-  async function eventTypes(pi: string): Promise<string[]> {
-    return ((await server.api.get<Obj>(`/v1/events?payment_intent=${pi}&limit=100`)).body.data as Obj[]).map((e) => e.type as string);
+  /** The types of the session's PaymentIntent's events (with its charges') and of the session's own events. */
+  async function eventTypes(session: Obj): Promise<string[]> {
+    const pi = (session.payment_intent as { id: string }).id;
+    const ofIntent = (await server.api.get<Obj>(`/v1/events?payment_intent=${pi}&limit=100`)).body.data as Obj[];
+    const sessions = (await server.api.get<Obj>('/v1/events?object=checkout.session&limit=100')).body.data as Obj[];
+    const ofSession = sessions.filter((e) => (e.data as { object: Obj }).object.id === session.id);
+    return [...ofIntent, ...ofSession].map((e) => e.type as string);
   }
 
   async function fillBuyer(page: Page, o: { email?: boolean } = {}): Promise<void> {
@@ -92,7 +97,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     expect(charges[0]).toMatchObject({ status: 'succeeded', amount: 3100 });
     const customer = (await server.api.get<Obj>(`/v1/customers/${session.customer}`)).body;
     expect(customer).toMatchObject({ email: 'jenny@example.com', name: 'Jenny Rosen' });
-    expect(await eventTypes(session.payment_intent.id)).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded', 'charge.succeeded']));
+    expect(await eventTypes(session)).toEqual(expect.arrayContaining(['checkout.session.completed', 'payment_intent.succeeded', 'charge.succeeded']));
 
     // Back to the session's page: it says it is paid, and has no form.
     await page.goto(s.url);
@@ -127,7 +132,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     session = await sessionWithIntent(s.id);
     expect(session).toMatchObject({ status: 'complete', payment_status: 'paid' });
     expect((await chargesOf(session.payment_intent.id)).map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
-    expect(await eventTypes(session.payment_intent.id)).toEqual(expect.arrayContaining(['payment_intent.payment_failed', 'charge.failed', 'checkout.session.completed']));
+    expect(await eventTypes(session)).toEqual(expect.arrayContaining(['payment_intent.payment_failed', 'charge.failed', 'checkout.session.completed']));
     await page.close();
   });
 
@@ -172,7 +177,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     const session = await sessionWithIntent(s.id);
     expect(session).toMatchObject({ status: 'complete', payment_status: 'paid' });
     expect(session.payment_intent.status).toBe('succeeded');
-    expect(await eventTypes(session.payment_intent.id)).toEqual(expect.arrayContaining(['payment_intent.requires_action', 'payment_intent.succeeded', 'checkout.session.completed']));
+    expect(await eventTypes(session)).toEqual(expect.arrayContaining(['payment_intent.requires_action', 'payment_intent.succeeded', 'checkout.session.completed']));
     await page.close();
   });
 
@@ -194,7 +199,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     expect(session.status).toBe('open');
     expect(session.payment_intent.status).toBe('requires_payment_method');
     expect(session.payment_intent.last_payment_error.code).toBe('payment_intent_authentication_failure');
-    expect(await eventTypes(session.payment_intent.id)).toContain('payment_intent.payment_failed');
+    expect(await eventTypes(session)).toContain('payment_intent.payment_failed');
     await page.close();
   });
 
@@ -232,7 +237,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     expect(session.shipping_details).toMatchObject({ name: 'Jenny Rosen', address: { line1: '500 Market St', city: 'San Francisco', country: 'US' } });
     const order = ((await server.api.get<Obj>('/v1/orders?limit=100')).body.data as Obj[]).find((o) => o.checkout_session === s.id);
     expect(order).toMatchObject({ amount_shipping: 1500, amount_total: 4600, payment_status: 'paid' });
-    expect(await eventTypes(session.payment_intent.id)).toContain('checkout.session.completed');
+    expect(await eventTypes(session)).toContain('checkout.session.completed');
     await page.close();
   });
 
@@ -258,7 +263,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
     expect(session.status).toBe('expired');
     expect(session.payment_intent.status).toBe('canceled');
     expect(await chargesOf(session.payment_intent.id)).toHaveLength(0);
-    expect(await eventTypes(session.payment_intent.id)).toContain('checkout.session.expired');
+    expect(await eventTypes(session)).toContain('checkout.session.expired');
     await page.close();
   });
 
@@ -360,7 +365,7 @@ describe.each(ENGINES)('checkout in the browser (%s)', (engine) => {
       expect(session.customer).toMatch(/^cus_/);
       expect(session.payment_intent.status).toBe('succeeded');
       expect((await chargesOf(session.payment_intent.id)).map((c) => c.status as string).sort()).toEqual(['failed', 'succeeded']);
-      expect(await eventTypes(session.payment_intent.id)).toContain('checkout.session.completed');
+      expect(await eventTypes(session)).toContain('checkout.session.completed');
     } finally {
       await page.close();
       await shop.close();
