@@ -76,11 +76,9 @@ export const METADATA_VALUE_MAX = 500;
 
 /**
  * Metadata (decisions.md §9): ≤50 keys, keys ≤40 chars, string values ≤500 chars, `fluveo_` keys reserved. A key
- * set to "" (or JSON null) is removed on update; `metadata=""` (or null) clears the whole set.
- */
-/**
- * Metadata; `options` narrow it for one field: fewer keys, and keys refused in any case (checkout's
- * `payment_intent_data.metadata`: at most 32 keys, never `order_id` or `invoice`).
+ * set to "" (or JSON null) is removed on update; `metadata=""` (or null) clears the whole set. `options` narrow it
+ * for one field: fewer keys, and keys refused in any case (checkout's `payment_intent_data.metadata`: at most 32
+ * keys, never `order_id` or `invoice`).
  */
 export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly string[] } = {}) =>
   z.union([

@@ -56,8 +56,8 @@ export interface CreateCheckoutSessionOptions {
 
 /**
  * Creates an open Checkout Session and, in the same transaction, its PaymentIntent (amount = `amount_total`,
- * `payment_intent_data` applied; the intent knows its session, so only expiring the session cancels it). A session
- * whose total is zero has no PaymentIntent and `payment_status: no_payment_required`. The first shipping option
+ * `payment_intent_data` applied; the intent knows its session, so only expiring the session cancels it); sessions
+ * stored by earlier versions with a zero total have none (`no_payment_required`). The first shipping option
  * is preselected and counted in the totals. Every rule is checked before anything is written; a failure rolls the
  * whole transaction back (inline prices and shipping rates included).
  */
@@ -121,24 +121,21 @@ export async function createCheckoutSession(
   }
 
   const id = newId('cs');
-  let paymentIntent: string | null = null;
-  if (totals.amount_total > 0) {
-    const intent = await createPaymentIntent(
-      ctx,
-      {
-        amount: totals.amount_total,
-        currency,
-        customer: customer ?? undefined,
-        capture_method: pid?.capture_method ?? 'automatic',
-        description: pid?.description,
-        statement_descriptor: pid?.statement_descriptor,
-        application_fee_amount: pid?.application_fee_amount,
-        metadata: pid?.metadata,
-      },
-      { checkoutSession: id },
-    );
-    paymentIntent = intent.id;
-  }
+  // Every line item's amount is positive (buildLineItems), so every new session has something to pay.
+  const paymentIntent = await createPaymentIntent(
+    ctx,
+    {
+      amount: totals.amount_total,
+      currency,
+      customer: customer ?? undefined,
+      capture_method: pid?.capture_method ?? 'automatic',
+      description: pid?.description,
+      statement_descriptor: pid?.statement_descriptor,
+      application_fee_amount: pid?.application_fee_amount,
+      metadata: pid?.metadata,
+    },
+    { checkoutSession: id },
+  );
 
   const session: CheckoutSession = {
     id,
@@ -160,8 +157,8 @@ export async function createCheckoutSession(
     livemode: ctx.actor.scope.livemode,
     metadata: initialMetadata(input.metadata),
     mode,
-    payment_intent: paymentIntent,
-    payment_status: paymentIntent === null ? 'no_payment_required' : 'unpaid',
+    payment_intent: paymentIntent.id,
+    payment_status: 'unpaid',
     phone_number_collection: input.phone_number_collection ?? false,
     shipping_address_collection: allowedCountries ? { allowed_countries: [...new Set(allowedCountries)] } : null,
     shipping_cost: shippingCost,

@@ -16,7 +16,7 @@ export const retrieveApiKeyEndpoint = defineEndpoint({
   query: z.strictObject(expandParam),
   response: apiKeySchema,
   handler: async ({ deps, actor, db, params, query }) => {
-    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    await applyExpand([], query.expand, {});
     return presentApiKey(await retrieveApiKeyRow({ deps, actor, db }, params.id));
   },
 });

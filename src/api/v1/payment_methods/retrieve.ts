@@ -15,7 +15,7 @@ export const retrievePaymentMethodEndpoint = defineEndpoint({
   query: z.strictObject(expandParam),
   response: paymentMethodSchema,
   handler: async ({ deps, actor, db, params, query }) => {
-    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    await applyExpand([], query.expand, {});
     return retrievePaymentMethod({ deps, actor, db }, params.id);
   },
 });

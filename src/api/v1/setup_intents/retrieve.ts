@@ -14,7 +14,7 @@ export const retrieveSetupIntentEndpoint = defineEndpoint({
   query: z.strictObject(expandParam),
   response: setupIntentSchema,
   handler: async ({ deps, actor, db, params, query }) => {
-    await applyExpand([], query.expand, {}); // nothing of this object expands: any `expand` is a 400
+    await applyExpand([], query.expand, {});
     return retrieveSetupIntent({ deps, actor, db }, params.id);
   },
 });
