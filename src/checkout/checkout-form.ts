@@ -1,5 +1,5 @@
 import type { Address } from '../domain/customers/customer.js';
-import { isCountryCode } from '../domain/checkout-sessions/countries.js';
+import { isCountryCode } from '../lib/countries.js';
 import { detectBrand, normalizeCardNumber, passesLuhn } from '../domain/processor/card-number.js';
 import { TEST_PAYMENT_METHODS } from '../domain/processor/test-processor.js';
 import { NO_POSTAL_CODE } from './countries.js';

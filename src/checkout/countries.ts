@@ -1,4 +1,4 @@
-import { COUNTRY_CODES } from '../domain/checkout-sessions/countries.js';
+import { COUNTRY_CODES } from '../lib/countries.js';
 import { countryName } from './format.js';
 
 export interface CountryChoice {

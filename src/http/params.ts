@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCountryCode } from '../lib/countries.js';
 import { METADATA_MAX_KEYS } from '../lib/metadata.js';
 
 /**
@@ -119,7 +120,14 @@ export const zAddress = () =>
     state: zUnsettable(200).optional(),
     postal_code: zUnsettable(50).optional(),
     country: z
-      .union([z.string().regex(/^[A-Za-z]{2}$/, { error: 'must be a two-letter country code' }).transform((s) => s.toUpperCase()), z.null()])
+      .union([
+        z
+          .string()
+          .regex(/^[A-Za-z]{2}$/, { error: 'must be a two-letter country code' })
+          .transform((s) => s.toUpperCase())
+          .refine(isCountryCode, { error: 'must be an ISO 3166-1 alpha-2 country code' }),
+        z.null(),
+      ])
       .optional(),
   });
 

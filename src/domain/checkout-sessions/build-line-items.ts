@@ -148,7 +148,7 @@ async function findAllGathered(db: Db, table: string, scope: Scope, ids: string[
 function currencyMismatch(param: string, found: string, expected: string): AppError {
   return new AppError(
     'parameter_invalid',
-    `All line items must use the same currency: this one is in ${found}, the session in ${expected}.`,
+    `All line items must use the same currency: this one is in ${found}, not ${expected}.`,
     { param },
   );
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../lib/errors.js';
 import { toAddress, type Address, type AddressInput } from '../customers/customer.js';
-import { isCountryCode } from './countries.js';
+import { isCountryCode } from '../../lib/countries.js';
 import type { CheckoutSession, CollectedDetails } from './session.js';
 
 /** What a buyer may give, on the client-side API or the hosted page, before or with the payment. */
@@ -53,7 +53,7 @@ export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDet
  * What a completion needs, per the session's options: an email (given, or the session's `customer_email`, or its
  * customer's); a phone when `phone_number_collection` is on; a billing address with line1 and country when
  * `billing_address_collection` is `required`; a shipping address (line1, country) and a name when the session
- * collects one. A missing one is a 400 naming it.
+ * collects one (the buyer's, or the `shipping_details` the merchant set). A missing one is a 400 naming it.
  */
 export function requireCompletionDetails(session: CheckoutSession, collected: CollectedDetails, customerEmail: string | null): void {
   const missing = (param: string, why: string) => new AppError('parameter_missing', `Missing required param: ${param} (${why}).`, { param });
@@ -65,9 +65,12 @@ export function requireCompletionDetails(session: CheckoutSession, collected: Co
     if (!collected.billing_address.country) throw missing('billing_address[country]', 'this session requires a billing address');
   }
   if (session.shipping_address_collection) {
-    if (!collected.shipping_address) throw missing('shipping_address', 'this session collects a shipping address');
-    if (!collected.shipping_address.line1) throw missing('shipping_address[line1]', 'this session collects a shipping address');
-    if (!collected.shipping_address.country) throw missing('shipping_address[country]', 'this session collects a shipping address');
-    if (!(collected.shipping_name ?? collected.name)) throw missing('name', 'the name to ship to');
+    // The buyer's address, or else the one the merchant set on the session (`shipping_details`).
+    const merchantSet = collected.shipping_address ? null : (session.shipping_details ?? null);
+    const address = collected.shipping_address ?? merchantSet?.address ?? null;
+    if (!address) throw missing('shipping_address', 'this session collects a shipping address');
+    if (!address.line1) throw missing('shipping_address[line1]', 'this session collects a shipping address');
+    if (!address.country) throw missing('shipping_address[country]', 'this session collects a shipping address');
+    if (!(merchantSet ? (merchantSet.name ?? collected.name) : (collected.shipping_name ?? collected.name))) throw missing('name', 'the name to ship to');
   }
 }

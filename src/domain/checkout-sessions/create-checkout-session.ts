@@ -6,7 +6,7 @@ import { toAddress, type AddressInput } from '../customers/customer.js';
 import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { createPaymentIntent } from '../payment-intents/create-payment-intent.js';
 import { buildLineItems, type LineItemInput } from './build-line-items.js';
-import { isCountryCode } from './countries.js';
+import { isCountryCode } from '../../lib/countries.js';
 import {
   hostedSessionUrl,
   SESSION_DEFAULT_TTL_S,

@@ -5,11 +5,11 @@ import { retrieveCustomer } from '../customers/retrieve-customer.js';
 import { recordEvent } from '../events/record-event.js';
 import { recordLinkCompletion } from '../checkout-links/record-link-completion.js';
 import { createOrderFromSession } from '../orders/create-order-from-session.js';
-import { onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
+import { decideSessionGovernance, onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
 import type { PaymentIntent } from '../payment-intents/payment-intent.js';
 import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
 import type { CheckoutSession, CollectedDetails } from './session.js';
-import { loadSessionRow, saveSession } from './session-store.js';
+import { loadSessionRow, saveSession, selectSession } from './session-store.js';
 
 /** A Customer is made at completion when asked (`always`), or when the session's mode needs one (`order`). */
 export function sessionNeedsCustomer(session: CheckoutSession): boolean {
@@ -64,7 +64,7 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
     },
     shipping_details: collected.shipping_address
       ? { name: collected.shipping_name ?? collected.name ?? null, address: collected.shipping_address }
-      : current.shipping_details,
+      : current.shipping_details && { ...current.shipping_details, name: current.shipping_details.name ?? collected.name ?? null },
   };
   if (next.checkout_link !== null) await recordLinkCompletion(ctx, next.checkout_link);
   await saveSession(ctx, next);
@@ -91,6 +91,8 @@ export function listenForSessionPayments(): void {
     if (change.intent.status !== 'succeeded' && change.intent.status !== 'requires_capture') return;
     await finishCheckoutSession(ctx, change.checkoutSession, change.intent);
   });
+  // An open session governs its intent (expire the session to cancel it); a finished one leaves it to the merchant.
+  decideSessionGovernance(async (ctx, id) => ((await selectSession(ctx.db, ctx.actor.scope, id, { lineItems: false }))?.session.status ?? 'open') === 'open');
 }
 
 listenForSessionPayments();

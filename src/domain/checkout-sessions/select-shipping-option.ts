@@ -37,7 +37,7 @@ export async function applyShipping(
   }
   const next: CheckoutSession = { ...session, ...totals, shipping_cost: shippingCost };
   if (session.payment_intent !== null && next.amount_total !== session.amount_total) {
-    await updatePaymentIntentAmount(ctx, session.payment_intent, next.amount_total);
+    await updatePaymentIntentAmount(ctx, session.payment_intent, next.amount_total, param);
   }
   return next;
 }

@@ -2,7 +2,7 @@ import { AppError } from '../../lib/errors.js';
 import { mergeMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import type { AddressInput } from '../customers/customer.js';
-import { isCountryCode } from './countries.js';
+import { isCountryCode } from '../../lib/countries.js';
 import { toShippingDetails } from './create-checkout-session.js';
 import { notOpen } from './expire-checkout-session.js';
 import { applyShipping } from './select-shipping-option.js';
@@ -20,7 +20,8 @@ export interface UpdateCheckoutSessionInput {
 
 /**
  * Updates an open session (else 400 `checkout_session_not_open`, nothing written): metadata merges; customer_email
- * and shipping_details are replaced (null or "" clears them); new shipping_options replace the old ones, the first
+ * (not on a session for a customer) and shipping_details (to a country the session ships to, if it collects an
+ * address) are replaced (null or "" clears them); new shipping_options replace the old ones, the first
  * is preselected, and the totals and the PaymentIntent's amount follow. Fluveo has no event for a session update.
  */
 export async function updateCheckoutSession(ctx: OpContext, id: string, input: UpdateCheckoutSessionInput): Promise<CheckoutSession> {
@@ -28,12 +29,25 @@ export async function updateCheckoutSession(ctx: OpContext, id: string, input: U
   const current = row.session;
   if (current.status !== 'open') throw notOpen(current, 'update');
   let next: CheckoutSession = { ...current, metadata: mergeMetadata(current.metadata, input.metadata) };
-  if (input.customer_email !== undefined) next.customer_email = input.customer_email || null;
+  if (input.customer_email !== undefined) {
+    if (input.customer_email && current.customer !== null) {
+      throw new AppError('parameter_invalid', `This session is for customer ${current.customer}: pass either customer or customer_email, not both.`, {
+        param: 'customer_email',
+      });
+    }
+    next.customer_email = input.customer_email || null;
+  }
   if (input.shipping_details !== undefined) {
     next.shipping_details = input.shipping_details ? toShippingDetails(input.shipping_details) : null;
     const country = next.shipping_details?.address?.country;
     if (country && !isCountryCode(country)) {
       throw new AppError('parameter_invalid', `Invalid country '${country}': must be an ISO 3166-1 alpha-2 code.`, { param: 'shipping_details[address][country]' });
+    }
+    const allowed = current.shipping_address_collection?.allowed_countries;
+    if (country && allowed && !allowed.includes(country)) {
+      throw new AppError('parameter_invalid', `This session does not ship to ${country}; allowed: ${allowed.join(', ')}.`, {
+        param: 'shipping_details[address][country]',
+      });
     }
   }
   if (input.shipping_options !== undefined) {

@@ -1,6 +1,6 @@
 import { updateObject } from '../../db/objects.js';
 import { notFound } from '../../lib/errors.js';
-import { assertMetadataSize, mergeMetadata } from '../../lib/metadata.js';
+import { mergeMetadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import type { CreateCustomerInput } from './create-customer.js';
@@ -25,7 +25,7 @@ export async function updateCustomer(ctx: OpContext, id: string, input: UpdateCu
   if (input.address !== undefined) {
     next.address = input.address === null ? null : toAddress({ ...current.address, ...input.address });
   }
-  next.metadata = assertMetadataSize(mergeMetadata(current.metadata, input.metadata));
+  next.metadata = mergeMetadata(current.metadata, input.metadata);
   if (JSON.stringify(next) === JSON.stringify(current)) return current;
   await updateObject(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, next, { email: next.email });
   await recordEvent(ctx, 'customer.updated', next);

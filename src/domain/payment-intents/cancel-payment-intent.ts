@@ -3,15 +3,16 @@ import { loadCharge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { processorFor } from '../processor/processor.js';
-import { notifyStatusChange } from './listeners.js';
+import { notifyStatusChange, sessionGovernsIntent } from './listeners.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
 
 /**
  * Cancels an intent from any non-terminal status except `processing` (event `payment_intent.canceled`). A held
- * authorization (`requires_capture`) is released. An intent owned by a Checkout Session is canceled by expiring
- * the session: directly it answers 400 `resource_in_use`, unless the session itself asks (`bySession`).
+ * authorization (`requires_capture`) is released. An intent owned by an open Checkout Session is canceled by
+ * expiring the session: directly it answers 400 `resource_in_use`, unless the session itself asks (`bySession`).
+ * Once the session is complete, an authorization it left (manual capture) is canceled here like any other.
  */
 export async function cancelPaymentIntent(
   ctx: OpContext,
@@ -21,7 +22,7 @@ export async function cancelPaymentIntent(
 ): Promise<PaymentIntent> {
   const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
-  if (row.checkoutSession !== null && !options.bySession) {
+  if (row.checkoutSession !== null && !options.bySession && (await sessionGovernsIntent(ctx, row.checkoutSession))) {
     throw new AppError(
       'resource_in_use',
       `This PaymentIntent belongs to Checkout Session ${row.checkoutSession}: expire the session instead of canceling the PaymentIntent.`,

@@ -34,3 +34,21 @@ export async function notifyStatusChange(ctx: OpContext, change: PaymentIntentSt
   if (change.intent.status === change.previousStatus) return;
   for (const listener of listeners) await listener(ctx, change);
 }
+
+/** Whether the Checkout Session that owns an intent still governs it; checkout answers (true until it does). */
+export type SessionGovernsIntent = (ctx: OpContext, checkoutSession: string) => Promise<boolean>;
+
+let governs: SessionGovernsIntent = () => Promise.resolve(true);
+
+/**
+ * Checkout tells payments, once per process, when a session's intent is its own business: while the session is
+ * open, the intent is canceled by expiring the session. After it (a completed session holding an authorization),
+ * the intent is the merchant's to capture or cancel like any other.
+ */
+export function decideSessionGovernance(check: SessionGovernsIntent): void {
+  governs = check;
+}
+
+export function sessionGovernsIntent(ctx: OpContext, checkoutSession: string): Promise<boolean> {
+  return governs(ctx, checkoutSession);
+}

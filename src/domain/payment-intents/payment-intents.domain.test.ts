@@ -138,15 +138,15 @@ describe.each(ENGINES)('payment intents: processors and the domain functions Che
     expect(refused.message).toContain('expire the session');
     expectError(await api.post(`/v1/payment_intents/${intent.id}`, { amount: 9_000 }), 400, 'resource_in_use', 'amount');
 
-    const resized = await inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 5_750));
+    const resized = await inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 5_750, 'shipping_options'));
     expect(resized.amount).toBe(5_750);
-    await expect(inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 0))).rejects.toMatchObject({
+    await expect(inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 0, 'shipping_options'))).rejects.toMatchObject({
       code: 'amount_too_small',
     });
 
     const canceled = await inTransaction(server, server.merchant.id, false, (ctx) => cancelPaymentIntent(ctx, intent.id, 'expired', { bySession: true }));
     expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'expired' });
-    await expect(inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 6_000))).rejects.toMatchObject({
+    await expect(inTransaction(server, server.merchant.id, false, (ctx) => updatePaymentIntentAmount(ctx, intent.id, 6_000, 'shipping_options'))).rejects.toMatchObject({
       code: 'payment_intent_unexpected_state',
     });
   });

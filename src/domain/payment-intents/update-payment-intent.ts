@@ -60,6 +60,7 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
   if (input.amount !== undefined || input.currency !== undefined) {
     next.currency = input.currency ?? intent.currency;
     next.amount = checkPaymentAmount(input.amount ?? intent.amount, next.currency, ctx.actor.scope.livemode);
+    checkFeeWithin(next, 'amount');
   }
   if (input.customer !== undefined) {
     if (input.customer !== null) await requireCustomer(ctx, input.customer);
@@ -91,14 +92,26 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
  * Sets the amount of an open intent (a Checkout Session's shipping choice changed its total). Same states as any
  * payment-detail update; the session ownership rule does not apply since the session is the caller.
  */
-export async function updatePaymentIntentAmount(ctx: OpContext, id: string, amount: number): Promise<PaymentIntent> {
+export async function updatePaymentIntentAmount(ctx: OpContext, id: string, amount: number, param: string): Promise<PaymentIntent> {
   const row = await loadPaymentIntent(ctx, id, { forUpdate: true });
   const intent = row.intent;
   const status = nextStatus(intent.status, 'update_payment_details');
   const next: StoredPaymentIntent = { ...intent, status, amount: checkPaymentAmount(amount, intent.currency, ctx.actor.scope.livemode) };
+  checkFeeWithin(next, param);
   if (status !== 'requires_action') next.next_action = null;
   await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
   const presented = await presentPaymentIntent(ctx, next);
   await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
   return presented;
+}
+
+/** An application fee never exceeds the amount it is taken from (as at creation): a 400 naming what lowered it. */
+function checkFeeWithin(intent: StoredPaymentIntent, param: string): void {
+  if (intent.application_fee_amount !== null && intent.application_fee_amount > intent.amount) {
+    throw new AppError(
+      'parameter_invalid',
+      `This change would bring the amount (${intent.amount}) below the application_fee_amount (${intent.application_fee_amount}).`,
+      { param },
+    );
+  }
 }

@@ -168,6 +168,25 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
     expect(await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).toMatchObject({ status: 'requires_capture', amount_capturable: 2000 });
     await ok(api.post(`/v1/payment_intents/${s.payment_intent as string}/capture`, {}));
     expect((await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).status).toBe('complete');
+
+    // The hold of a completed session is the merchant's to release: canceling its intent is no longer refused.
+    const held = await embeddedSession(api, cat, { payment_intent_data: { capture_method: 'manual' } });
+    const pi = held.payment_intent as string;
+    expectError(await api.post(`/v1/payment_intents/${pi}/cancel`, {}), 400, 'resource_in_use');
+    await ok(confirm(pk, held, { payment_method: 'pm_card_visa' }));
+    expect(await ok(api.post(`/v1/payment_intents/${pi}/cancel`, { cancellation_reason: 'requested_by_customer' }))).toMatchObject({
+      status: 'canceled',
+      amount_capturable: 0,
+      cancellation_reason: 'requested_by_customer',
+    });
+    expect(await ok(api.get(`/v1/checkout/sessions/${held.id as string}`))).toMatchObject({ status: 'complete', payment_status: 'paid' });
+  });
+
+  it('uses the shipping details the merchant set when the buyer gives no shipping address', async () => {
+    const s = await embeddedSession(api, cat, { shipping_address_collection: { allowed_countries: ['US'] } });
+    await ok(api.post(`/v1/checkout/sessions/${s.id as string}`, { shipping_details: { name: 'Ada', address: ADDRESS } }));
+    expect(await ok(confirm(pk, s, { payment_method: 'pm_card_visa' }))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({ shipping_details: { name: 'Ada', address: { ...ADDRESS, line2: null } } });
   });
 
   it('the buyer sets details and the shipping option before paying; the intent follows the total', async () => {

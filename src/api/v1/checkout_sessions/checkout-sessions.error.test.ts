@@ -183,5 +183,35 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
     expectError(await api.get(`/v1/checkout/sessions/cs_unknown`), 404, 'resource_missing', 'id');
     expectError(await api.get(`/v1/checkout_sessions/cs_unknown/line_items`), 404, 'resource_missing', 'id');
     expectError(await api.post(`/v1/checkout/sessions/cs_unknown/expire`, {}), 404, 'resource_missing', 'id');
+    expectError(await api.get('/v1/checkout/sessions?customer=xyz'), 400, 'parameter_invalid', 'customer');
+    expectError(await api.get('/v1/checkout_sessions?payment_intent=xyz'), 400, 'parameter_invalid', 'payment_intent');
+  });
+
+  it('refuses an update that would break a rule of create, writing nothing', async () => {
+    const cus = (await ok(api.post('/v1/customers', { email: 'c@example.com' }))).id as string;
+    const forCustomer = await ok(api.post('/v1/checkout/sessions', sessionBody(cat, { customer: cus })));
+    const shipping = await ok(
+      api.post('/v1/checkout/sessions', sessionBody(cat, { shipping_address_collection: { allowed_countries: ['US'] }, shipping_options: [{ shipping_rate: cat.standard }] })),
+    );
+    const full = await ok(api.post('/v1/checkout/sessions', sessionBody(cat, { metadata: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) })));
+    // 2 × 1000 + 500 shipping; the fee fits the total only while shipping is charged.
+    const fee = await ok(
+      api.post('/v1/checkout/sessions', sessionBody(cat, { shipping_options: [{ shipping_rate: cat.standard }], payment_intent_data: { application_fee_amount: 2_200 } })),
+    );
+    const before = await footprint();
+    await refused(api.post(`/v1/checkout/sessions/${forCustomer.id as string}`, { customer_email: 'd@example.com' }), 400, 'parameter_invalid', 'customer_email', before);
+    await refused(
+      api.post(`/v1/checkout/sessions/${shipping.id as string}`, { shipping_details: { name: 'A', address: { line1: '1 Rue', country: 'FR' } } }),
+      400,
+      'parameter_invalid',
+      'shipping_details[address][country]',
+      before,
+    );
+    await refused(api.post(`/v1/checkout_sessions/${full.id as string}`, { metadata: { extra: 'v' } }), 400, 'parameter_invalid', 'metadata', before);
+    await refused(api.post(`/v1/checkout/sessions/${fee.id as string}`, { shipping_options: '' }), 400, 'parameter_invalid', 'shipping_options', before);
+    expect(Object.keys((await ok(api.get(`/v1/checkout/sessions/${full.id as string}`))).metadata as Obj)).toHaveLength(50);
+    // Replacing a key, or removing one to add another, stays within the limit.
+    await ok(api.post(`/v1/checkout/sessions/${full.id as string}`, { metadata: { k0: 'w', k1: '', extra: 'v' } }));
+    expect((await ok(api.get(`/v1/payment_intents/${fee.payment_intent as string}`))).amount).toBe(2_500);
   });
 });

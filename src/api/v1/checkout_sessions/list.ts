@@ -9,8 +9,8 @@ import { baseOf, expandSessions, sessionPaths, sessionSchema } from './schema.js
 export const listSessionsQuery = z.strictObject({
   ...listParams,
   status: zOneOf(['open', 'complete', 'expired']).optional(),
-  customer: zId().optional(),
-  payment_intent: zId().optional(),
+  customer: zId('cus').optional(),
+  payment_intent: zId('pi').optional(),
   created: zCreatedFilter().optional(),
 });
 

@@ -65,6 +65,18 @@ describe.each(ENGINES)('events happy path (%s)', (engine) => {
     expect(paged.has_more).toBe(true);
   });
 
+  it('takes * as a wildcard in type and types[] (a group of events)', async () => {
+    const all = ['customer.deleted', 'customer.updated', 'customer.created'];
+    expect((await list('?type=customer.*')).data.map((e) => e.type)).toEqual(all);
+    expect((await list('?type=*')).data.map((e) => e.type)).toEqual(all);
+    expect((await list('?type=*.updated')).data.map((e) => e.type)).toEqual(['customer.updated']);
+    expect((await list('?types[]=payment_intent.*&types[]=customer.d*')).data.map((e) => e.type)).toEqual(['customer.deleted']);
+    expect((await list('?type=invoice.*')).data).toEqual([]);
+    expect((await list('?object=customer&type=customer.*')).data).toHaveLength(3);
+    const bad = await api.get('/v1/events?type=customer.%3F');
+    expect(bad.status).toBe(400);
+  });
+
   it('filters by the kind of object the events carry (object), alone or with type', async () => {
     const other = await startTestServer(engine);
     try {

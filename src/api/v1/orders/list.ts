@@ -10,7 +10,7 @@ import { orderSchema } from './schema.js';
 export const listOrdersQuery = z.strictObject({
   ...listParams,
   status: zOneOf(['open', 'completed', 'canceled']).optional(),
-  customer: zId().optional(),
+  customer: zId('cus').optional(),
   created: zCreatedFilter().optional(),
 });
 

@@ -32,6 +32,8 @@ describe.each(ENGINES)('orders bad input (%s)', (engine) => {
       [{ line_items: [line], shipping_method: { display_name: 'Ground' } }, 400, 'parameter_missing', 'shipping_cost'],
       [{ line_items: [line], customer: 'cus_nope' }, 404, 'resource_missing', 'customer'],
       [{ line_items: [line], shipping_address: { country: 'USA' } }, 400, 'parameter_invalid', 'shipping_address[country]'],
+      [{ line_items: [line], shipping_address: { line1: '1 Main St', country: 'ZZ' } }, 400, 'parameter_invalid', 'shipping_address[country]'],
+      [{ line_items: [line], billing_address: { country: 'xx' } }, 400, 'parameter_invalid', 'billing_address[country]'],
       [{ line_items: [line], status: 'completed' }, 400, 'parameter_unknown', 'status'],
       [{ line_items: [line], currency: 'usdx' }, 400, 'parameter_invalid', 'currency'],
     ];
@@ -42,6 +44,8 @@ describe.each(ENGINES)('orders bad input (%s)', (engine) => {
     const order = await ok(create({ line_items: [line] }));
     expectError(await api.post(`/v1/orders/${order.id as string}`, { status: 'canceled' }), 400, 'parameter_unknown', 'status');
     expectError(await api.get('/v1/orders?status=paid'), 400, 'parameter_invalid', 'status');
+    expectError(await api.get('/v1/orders?customer=xyz'), 400, 'parameter_invalid', 'customer');
+    expectError(await api.post(`/v1/orders/${order.id as string}`, { metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }), 400, 'parameter_invalid', 'metadata');
     expectError(await api.get('/v1/orders/ord_nope'), 404, 'resource_missing', 'id');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The officially assigned ISO 3166-1 alpha-2 country codes (249), for `shipping_address_collection[allowed_countries]`
- * and the shipping addresses checked against it.
+ * The officially assigned ISO 3166-1 alpha-2 country codes (249): every address's `country`, and
+ * `shipping_address_collection[allowed_countries]`.
  */
 const CODES =
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
