@@ -132,15 +132,14 @@ export async function buildApp(deps: Deps): Promise<App> {
     return reply.code(appError.status).type('application/json; charset=utf-8').send(JSON.stringify(errorBody(appError)));
   });
 
-  // X-RateLimit-* on every response (decisions.md): a response no limit counted (unknown URLs, `/`, `/openapi.json`,
-  // health checks) shows the client IP's unauthenticated allowance, without spending any of it.
-  if (deps.config.rateLimits) {
-    app.addHook('onSend', async (request, reply) => {
-      if (reply.hasHeader('X-RateLimit-Limit')) return;
-      const d = runtime.rateLimiter.peek(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
-      for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-    });
-  }
+  // X-RateLimit-* on every response (decisions.md), also with RATE_LIMITS=off, when the requests are counted and
+  // shown but never refused: a response no limit counted (unknown URLs, `/`, `/openapi.json`, health checks) shows
+  // the client IP's unauthenticated allowance, without spending any of it.
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.hasHeader('X-RateLimit-Limit')) return;
+    const d = runtime.rateLimiter.peek(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
+    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+  });
 
   // On SQLite a commit is visible a moment before it is durable (its WAL sync runs off the event loop): a response
   // waits for that, so nobody is shown data a crash could still take back. Writes already waited for their own sync.
@@ -217,12 +216,10 @@ async function authenticate(
   }
   const { merchant, livemode } = principal;
   reply.header('X-API-Version', merchant.default_api_version);
-  if (deps.config.rateLimits) {
-    const tier = request.routeOptions.config.rateLimit ?? 'default';
-    const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, runtime.rateLimits[tier], nowMs);
-    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-    if (!d.allowed) throw rateLimitError(d);
-  }
+  const tier = request.routeOptions.config.rateLimit ?? 'default';
+  const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, runtime.rateLimits[tier], nowMs);
+  for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+  if (!d.allowed && deps.config.rateLimits) throw rateLimitError(d);
   const requested = request.headers['x-api-version'];
   let apiVersion = merchant.default_api_version;
   if (requested !== undefined) {

@@ -30,7 +30,8 @@ export function createRuntime(deps: Deps): Runtime {
 
 /**
  * Spends one of the client IP's unauthenticated requests (a failed authentication, a checkout link's visit, the PIX
- * PSP's report) and shows the allowance in the reply's headers; undefined when rate limits are off.
+ * PSP's report) and shows the allowance in the reply's headers. The decision to enforce is undefined when rate
+ * limits are off: the requests are still counted and shown, never refused.
  */
 export function takeIpAllowance(
   runtime: Runtime,
@@ -38,8 +39,7 @@ export function takeIpAllowance(
   reply: { header(k: string, v: string): unknown },
 ): RateDecision | undefined {
   const { deps } = runtime;
-  if (!deps.config.rateLimits) return undefined;
   const d = runtime.rateLimiter.take(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
   for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-  return d;
+  return deps.config.rateLimits ? d : undefined;
 }

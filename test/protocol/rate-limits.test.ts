@@ -109,19 +109,22 @@ describe.each(ENGINES)('RATE_LIMITS=off (%s)', (engine) => {
   });
   afterAll(() => server.close());
 
-  it('never answers 429 and sends no rate-limit headers', async () => {
-    // Even with tiny configured budgets, nothing is counted when the switch is off.
+  it('never answers 429, and still shows the counted allowance on every response', async () => {
+    // Even with tiny configured budgets, nothing is refused when the switch is off; the headers still count.
     server.app.runtime.rateLimits.default = 3;
     server.app.runtime.rateLimits.unauthenticated = 3;
     const api = client(server, server.merchant.keys.sk_test);
     for (let i = 0; i < 10; i++) {
       const res = await api.get('/v1/customers');
       expect(res.status).toBe(200);
-      expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+      expect(res.headers.get('x-ratelimit-limit')).toBe('3');
+      expect(res.headers.get('x-ratelimit-remaining')).toBe(String(Math.max(0, 2 - i)));
       const anon = await server.app.app.inject({ method: 'GET', url: '/v1/customers' });
       expect(anon.statusCode).toBe(401);
+      expect(anon.headers['x-ratelimit-limit']).toBe('3');
       const unknown = await server.app.app.inject({ method: 'GET', url: '/v1/nope' });
-      expect(unknown.headers['x-ratelimit-limit']).toBeUndefined();
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.headers['x-ratelimit-limit']).toBe('3');
     }
   });
 });
