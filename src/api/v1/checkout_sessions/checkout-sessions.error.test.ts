@@ -187,6 +187,20 @@ describe.each(ENGINES)('checkout sessions bad input (%s)', (engine) => {
     expectError(await api.get('/v1/checkout_sessions?payment_intent=xyz'), 400, 'parameter_invalid', 'payment_intent');
   });
 
+  it('refuses price_data naming an archived product, as it refuses that product\'s prices', async () => {
+    const retired = (await ok(api.post('/v1/products', { name: 'Retired too', active: false }))).id as string;
+    const before = await footprint();
+    const inline = { currency: 'usd', unit_amount: 700, product: retired };
+    await refused(api.post('/v1/checkout/sessions', sessionBody(cat, { line_items: [{ price_data: inline, quantity: 1 }] })), 400, 'parameter_invalid', 'line_items[0][price_data][product]', before);
+    await refused(
+      api.post('/v1/checkout/sessions', sessionBody(cat, { line_items: [{ price_data: { ...inline, product: 'prod_missing' }, quantity: 1 }] })),
+      404,
+      'resource_missing',
+      'line_items[0][price_data][product]',
+      before,
+    );
+  });
+
   it('refuses an update that would break a rule of create, writing nothing', async () => {
     const cus = (await ok(api.post('/v1/customers', { email: 'c@example.com' }))).id as string;
     const forCustomer = await ok(api.post('/v1/checkout/sessions', sessionBody(cat, { customer: cus })));
