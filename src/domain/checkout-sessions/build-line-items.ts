@@ -74,14 +74,8 @@ export async function buildLineItems(
     } else if (input.price_data !== undefined) {
       currencyParam = `${at('price_data')}[currency]`;
       if (currency !== undefined && input.price_data.currency !== currency) throw currencyMismatch(currencyParam, input.price_data.currency, currency);
-      // A named product must be one that can be sold, as through `price` (checked before the price is made).
-      const productParam = `${at('price_data')}[product]`;
-      const named = input.price_data.product === undefined ? undefined : await loadProduct(ctx, input.price_data.product, { param: productParam });
-      if (named && !named.active) {
-        throw new AppError('parameter_invalid', `The product '${named.id}' is archived (active=false) and cannot be sold.`, { param: productParam });
-      }
-      price = await createPriceFromData(ctx, input.price_data, { paramPrefix: at('price_data') });
-      description = input.price_data.product_data?.name ?? named?.name ?? (await loadProduct(ctx, price.product, { param: productParam })).name;
+      price = await createPriceFromData(ctx, input.price_data, { paramPrefix: at('price_data'), sellable: true });
+      description = input.price_data.product_data?.name ?? (await loadProduct(ctx, price.product, { param: `${at('price_data')}[product]` })).name;
     } else {
       throw new AppError('parameter_missing', `Missing required param: ${at('price')} (or ${at('price_data')}).`, { param: at('price') });
     }

@@ -1,7 +1,7 @@
 import { AppError } from '../../lib/errors.js';
 import { toAddress, type Address, type AddressInput } from '../customers/customer.js';
 import { isCountryCode } from '../../lib/countries.js';
-import type { CheckoutSession, CollectedDetails } from './session.js';
+import type { CheckoutSession, CollectedDetails, ShippingDetails } from './session.js';
 
 /** What a buyer may give, on the client-side API or the hosted page, before or with the payment. */
 export interface BuyerDetailsInput {
@@ -16,6 +16,29 @@ function checkCountry(address: Address | null, param: string): void {
   if (address?.country && !isCountryCode(address.country)) {
     throw new AppError('parameter_invalid', `Invalid country '${address.country}': must be an ISO 3166-1 alpha-2 code.`, { param: `${param}[country]` });
   }
+}
+
+/**
+ * A shipping address's country, wherever it comes from (the buyer, or the merchant's `shipping_details`): an
+ * ISO 3166-1 code, and one the session ships to when it collects an address. `param` names the address.
+ */
+export function checkShippingCountry(session: CheckoutSession, address: Address | null, param: string): void {
+  checkCountry(address, param);
+  const allowed = session.shipping_address_collection?.allowed_countries;
+  if (address?.country && allowed && !allowed.includes(address.country)) {
+    throw new AppError('parameter_invalid', `This session does not ship to ${address.country}; allowed: ${allowed.join(', ')}.`, {
+      param: `${param}[country]`,
+    });
+  }
+}
+
+/**
+ * The shipping a completion uses: the buyer's address with the name to ship to, or else the `shipping_details`
+ * the merchant set (named after the buyer when they carry no name).
+ */
+export function shippingInEffect(session: CheckoutSession, collected: CollectedDetails): ShippingDetails | null {
+  if (collected.shipping_address) return { name: collected.shipping_name ?? collected.name ?? null, address: collected.shipping_address };
+  return session.shipping_details && { ...session.shipping_details, name: session.shipping_details.name ?? collected.name ?? null };
 }
 
 /**
@@ -34,15 +57,10 @@ export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDet
   if (input.shipping_address !== undefined) {
     const address = toAddress(input.shipping_address);
     checkCountry(address, 'shipping_address');
-    const allowed = session.shipping_address_collection?.allowed_countries;
-    if (!allowed) {
+    if (!session.shipping_address_collection) {
       throw new AppError('parameter_invalid', 'This session does not collect a shipping address.', { param: 'shipping_address' });
     }
-    if (address?.country && !allowed.includes(address.country)) {
-      throw new AppError('parameter_invalid', `This session does not ship to ${address.country}; allowed: ${allowed.join(', ')}.`, {
-        param: 'shipping_address[country]',
-      });
-    }
+    checkShippingCountry(session, address, 'shipping_address');
     next.shipping_address = address;
     if (input.name !== undefined) next.shipping_name = input.name || null;
   }
@@ -65,12 +83,10 @@ export function requireCompletionDetails(session: CheckoutSession, collected: Co
     if (!collected.billing_address.country) throw missing('billing_address[country]', 'this session requires a billing address');
   }
   if (session.shipping_address_collection) {
-    // The buyer's address, or else the one the merchant set on the session (`shipping_details`).
-    const merchantSet = collected.shipping_address ? null : (session.shipping_details ?? null);
-    const address = collected.shipping_address ?? merchantSet?.address ?? null;
-    if (!address) throw missing('shipping_address', 'this session collects a shipping address');
-    if (!address.line1) throw missing('shipping_address[line1]', 'this session collects a shipping address');
-    if (!address.country) throw missing('shipping_address[country]', 'this session collects a shipping address');
-    if (!(merchantSet ? (merchantSet.name ?? collected.name) : (collected.shipping_name ?? collected.name))) throw missing('name', 'the name to ship to');
+    const shipping = shippingInEffect(session, collected);
+    if (!shipping?.address) throw missing('shipping_address', 'this session collects a shipping address');
+    if (!shipping.address.line1) throw missing('shipping_address[line1]', 'this session collects a shipping address');
+    if (!shipping.address.country) throw missing('shipping_address[country]', 'this session collects a shipping address');
+    if (!shipping.name) throw missing('name', 'the name to ship to');
   }
 }

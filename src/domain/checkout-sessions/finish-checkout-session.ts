@@ -8,6 +8,7 @@ import { createOrderFromSession } from '../orders/create-order-from-session.js';
 import { decideSessionGovernance, onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
 import type { PaymentIntent } from '../payment-intents/payment-intent.js';
 import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
+import { shippingInEffect } from './collect-details.js';
 import type { CheckoutSession, CollectedDetails } from './session.js';
 import { loadSessionRow, saveSession, selectSession } from './session-store.js';
 
@@ -62,9 +63,7 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
       phone: collected.phone ?? null,
       address: collected.billing_address ?? null,
     },
-    shipping_details: collected.shipping_address
-      ? { name: collected.shipping_name ?? collected.name ?? null, address: collected.shipping_address }
-      : current.shipping_details && { ...current.shipping_details, name: current.shipping_details.name ?? collected.name ?? null },
+    shipping_details: shippingInEffect(current, collected),
   };
   if (next.checkout_link !== null) await recordLinkCompletion(ctx, next.checkout_link);
   await saveSession(ctx, next);

@@ -2,7 +2,7 @@ import { AppError } from '../../lib/errors.js';
 import { mergeMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import type { AddressInput } from '../customers/customer.js';
-import { isCountryCode } from '../../lib/countries.js';
+import { checkShippingCountry } from './collect-details.js';
 import { toShippingDetails } from './create-checkout-session.js';
 import { notOpen } from './expire-checkout-session.js';
 import { applyShipping } from './select-shipping-option.js';
@@ -39,16 +39,7 @@ export async function updateCheckoutSession(ctx: OpContext, id: string, input: U
   }
   if (input.shipping_details !== undefined) {
     next.shipping_details = input.shipping_details ? toShippingDetails(input.shipping_details) : null;
-    const country = next.shipping_details?.address?.country;
-    if (country && !isCountryCode(country)) {
-      throw new AppError('parameter_invalid', `Invalid country '${country}': must be an ISO 3166-1 alpha-2 code.`, { param: 'shipping_details[address][country]' });
-    }
-    const allowed = current.shipping_address_collection?.allowed_countries;
-    if (country && allowed && !allowed.includes(country)) {
-      throw new AppError('parameter_invalid', `This session does not ship to ${country}; allowed: ${allowed.join(', ')}.`, {
-        param: 'shipping_details[address][country]',
-      });
-    }
+    checkShippingCountry(current, next.shipping_details?.address ?? null, 'shipping_details[address]');
   }
   if (input.shipping_options !== undefined) {
     const options = await resolveShippingOptions(ctx, input.shipping_options, current.currency);

@@ -25,3 +25,10 @@ export function checkPaymentAmount(amount: number, currency: string, livemode: b
   }
   return amount;
 }
+
+/** An application fee never exceeds the amount it is taken from: a 400 naming what set either. */
+export function checkApplicationFee(fee: number | null | undefined, amount: number, param: string): void {
+  if (fee != null && fee > amount) {
+    throw new AppError('parameter_invalid', `application_fee_amount (${fee}) cannot exceed the amount (${amount}).`, { param });
+  }
+}

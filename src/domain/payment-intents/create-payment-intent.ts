@@ -1,10 +1,9 @@
-import { AppError } from '../../lib/errors.js';
 import { newId, randomBase62 } from '../../lib/ids.js';
 import { initialMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { requireCustomer } from '../payment-methods/customer-reference.js';
-import { checkPaymentAmount } from './amount.js';
+import { checkApplicationFee, checkPaymentAmount } from './amount.js';
 import { checkPixCreation, pixNextAction, pspFor } from './pix.js';
 import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
@@ -60,11 +59,7 @@ export async function createStoredPaymentIntent(
   options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
-  if (input.application_fee_amount !== undefined && input.application_fee_amount > amount) {
-    throw new AppError('parameter_invalid', `application_fee_amount (${input.application_fee_amount}) cannot exceed the amount (${amount}).`, {
-      param: 'application_fee_amount',
-    });
-  }
+  checkApplicationFee(input.application_fee_amount, amount, 'application_fee_amount');
   const types = input.payment_method_types ?? ['card'];
   const psp = pspFor(types, input.currency);
   if (psp === 'starkbank') checkPixCreation(input, options.confirming === true);

@@ -3,7 +3,7 @@ import { mergeMetadata, type Metadata } from '../../lib/metadata.js';
 import type { OpContext } from '../context.js';
 import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js';
-import { checkPaymentAmount } from './amount.js';
+import { checkApplicationFee, checkPaymentAmount } from './amount.js';
 import { notForPix } from './pix.js';
 import { paymentMethodFromInput, type PaymentMethodDataInput } from './confirm-payment-intent.js';
 import { notifyStatusChange } from './listeners.js';
@@ -60,7 +60,7 @@ export async function updatePaymentIntent(ctx: OpContext, id: string, input: Upd
   if (input.amount !== undefined || input.currency !== undefined) {
     next.currency = input.currency ?? intent.currency;
     next.amount = checkPaymentAmount(input.amount ?? intent.amount, next.currency, ctx.actor.scope.livemode);
-    checkFeeWithin(next, 'amount');
+    checkApplicationFee(next.application_fee_amount, next.amount, 'amount');
   }
   if (input.customer !== undefined) {
     if (input.customer !== null) await requireCustomer(ctx, input.customer);
@@ -97,21 +97,10 @@ export async function updatePaymentIntentAmount(ctx: OpContext, id: string, amou
   const intent = row.intent;
   const status = nextStatus(intent.status, 'update_payment_details');
   const next: StoredPaymentIntent = { ...intent, status, amount: checkPaymentAmount(amount, intent.currency, ctx.actor.scope.livemode) };
-  checkFeeWithin(next, param);
+  checkApplicationFee(next.application_fee_amount, next.amount, param);
   if (status !== 'requires_action') next.next_action = null;
   await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
   const presented = await presentPaymentIntent(ctx, next);
   await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
   return presented;
-}
-
-/** An application fee never exceeds the amount it is taken from (as at creation): a 400 naming what lowered it. */
-function checkFeeWithin(intent: StoredPaymentIntent, param: string): void {
-  if (intent.application_fee_amount !== null && intent.application_fee_amount > intent.amount) {
-    throw new AppError(
-      'parameter_invalid',
-      `This change would bring the amount (${intent.amount}) below the application_fee_amount (${intent.application_fee_amount}).`,
-      { param },
-    );
-  }
 }

@@ -33,12 +33,13 @@ export interface PriceData {
  * Creates the price behind an inline `price_data`, in the caller's transaction. Like Stripe, inline prices are
  * created archived (`active: false`): they price one purchase and are not offered for reuse. They belong to the
  * given `product` (one of the caller's, archived or not) or to a product made from `product_data`, itself created
- * archived. `paramPrefix` (e.g. `line_items[0][price_data]`) names the parameter in errors.
+ * archived. `paramPrefix` (e.g. `line_items[0][price_data]`) names the parameter in errors. `sellable` refuses an
+ * archived `product` (a line item sells it), as a price of that product would be refused.
  */
 export async function createPriceFromData(
   ctx: OpContext,
   data: PriceData,
-  options: { paramPrefix?: string } = {},
+  options: { paramPrefix?: string; sellable?: boolean } = {},
 ): Promise<Price> {
   const param = (name: string) => nestParam(options.paramPrefix, name);
   if (data.product !== undefined && data.product_data !== undefined) {
@@ -69,7 +70,11 @@ export async function createPriceFromData(
     },
   );
   if (data.product !== undefined) {
-    price.product = (await loadProduct(ctx, data.product, { param: param('product'), forUpdate: true })).id;
+    const product = await loadProduct(ctx, data.product, { param: param('product'), forUpdate: true });
+    if (options.sellable && !product.active) {
+      throw new AppError('parameter_invalid', `The product '${product.id}' is archived (active=false) and cannot be sold.`, { param: param('product') });
+    }
+    price.product = product.id;
   } else if (data.product_data !== undefined) {
     price.product = (await createProduct(ctx, { ...data.product_data, active: false })).id;
   }
