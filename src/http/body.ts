@@ -83,12 +83,41 @@ function checkFormPairs(text: string, what: string): void {
   }
 }
 
+/**
+ * The array a form body fills beyond MAX_ARRAY_ELEMENTS (an index of 100 or more, or more than 100 `[]` pushes), as
+ * a parameter name (`line_items`, `line_items[0][tiers]`), so that the error names it as a JSON body's would.
+ */
+function overfullArray(text: string): string | undefined {
+  const pushes = new Map<string, number>();
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
+    if (!key) continue;
+    const names = [key.slice(0, key.indexOf('[') === -1 ? undefined : key.indexOf('[')), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+    for (let i = 1; i < names.length; i++) {
+      const segment = names[i] ?? '';
+      const array = paramName(names.slice(0, i));
+      if (/^\d+$/.test(segment) && Number(segment) >= MAX_ARRAY_ELEMENTS) return array;
+      if (segment === '') {
+        const n = (pushes.get(array) ?? 0) + 1;
+        if (n > MAX_ARRAY_ELEMENTS) return array;
+        pushes.set(array, n);
+      }
+    }
+  }
+  return undefined;
+}
+
 function parseForm(text: string, what: string): Record<string, unknown> {
   checkFormPairs(text, what);
   try {
     return qs.parse(text, QS_OPTIONS);
   } catch (err) {
     const msg = err instanceof Error ? err.message : '';
+    const array = msg.startsWith('Array limit') ? overfullArray(text) : undefined;
+    if (array) {
+      throw new AppError('parameter_invalid', `Invalid ${array}: must have at most ${MAX_ARRAY_ELEMENTS} elements.`, { param: array });
+    }
     const reason = msg.startsWith('Array limit')
       ? `an array has more than ${MAX_ARRAY_ELEMENTS} elements`
       : msg.startsWith('Parameter limit')

@@ -34,11 +34,12 @@ export const zTextSpelling = <T extends z.ZodType>(schema: T, what: string) =>
 
 export const zInt = (min: number, max: number) =>
   z
-    .union([z.number(), zTextSpelling(z.string().regex(/^-?\d{1,16}$/, 'must be an integer'), 'an integer').transform(Number)])
+    .union([z.number(), zTextSpelling(z.string().regex(/^-?\d{1,300}$/, 'must be an integer'), 'an integer').transform(Number)])
     .pipe(
       z
         .number()
-        .int({ error: 'must be an integer' })
+        // Any whole number, even one beyond 2^53, so that a huge amount is "too large" rather than "not an integer".
+        .refine((n) => Number.isInteger(n), { error: 'must be an integer', abort: true })
         .min(min, { error: `must be at least ${min}` })
         .max(max, { error: `must be at most ${max}` }),
     );

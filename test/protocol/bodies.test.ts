@@ -147,10 +147,14 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     expectError(await api.post('/v1/customers', { expand: many }), 400, 'parameter_unknown', 'expand');
     const formRes = await form(many.map((v) => `metadata[]=${v}`).join('&'));
     expect(expectError(formRes, 400, 'body_invalid').message).toMatch(/5000 parameters/);
+    // An array over 100 elements is named, as the same array in JSON is.
     const arrayRes = await form(many.slice(0, 101).map((v) => `name[]=${v}`).join('&'));
-    expect(expectError(arrayRes, 400, 'body_invalid').message).toMatch(/100 elements/);
+    expect(expectError(arrayRes, 400, 'parameter_invalid', 'name').message).toMatch(/100 elements/);
     const query = await api.get(`/v1/customers?${many.slice(0, 150).map((v) => `expand[]=${v}`).join('&')}`);
-    expect(expectError(query, 400, 'body_invalid').message).toMatch(/100 elements/);
+    expect(expectError(query, 400, 'parameter_invalid', 'expand').message).toMatch(/100 elements/);
+    const items = many.slice(0, 101).map((_, i) => `line_items[${i}][price]=price_x&line_items[${i}][quantity]=1`).join('&');
+    const sessionRes = await api.post('/v1/checkout/sessions', undefined, { form: `success_url=https://example.com/s&${items}` });
+    expect(expectError(sessionRes, 400, 'parameter_invalid', 'line_items').message).toMatch(/100 elements/);
     // Ten thousand in a URL exceed the request-line limit: refused by the HTTP layer, still in the envelope.
     expectError(await api.get(`/v1/customers?${many.map((v) => `expand[]=${v}`).join('&')}`), 400, 'request_malformed');
     await nothingWritten();

@@ -21,6 +21,8 @@ export function readPixEvent(body: unknown): { intents: string[]; failed: boolea
   const visit = (value: unknown, key: string | null, depth: number) => {
     if (depth > 20) return;
     if (typeof value === 'string') {
+      // A value given as the intent itself is taken whole, however short (an unknown one is then a 404).
+      if (key === 'payment_intent' && /^pi_[A-Za-z0-9]{1,100}$/.test(value)) intents.add(value);
       for (const m of value.matchAll(/(?:^|[^A-Za-z0-9_])(?:pi_)?(pi_[A-Za-z0-9]{8,100})(?![A-Za-z0-9])/g)) if (m[1]) intents.add(m[1]);
       if ((key === 'type' || key === 'status') && NOT_PAID.has(value.toLowerCase())) failed = true;
     } else if (Array.isArray(value)) {

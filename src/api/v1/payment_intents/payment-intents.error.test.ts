@@ -25,6 +25,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     ['a fractional amount as text', { amount: '10.50', currency: 'usd' }, 'parameter_invalid', 'amount'],
     ['a string amount', { amount: 'ten', currency: 'usd' }, 'parameter_invalid', 'amount'],
     ['an amount above the maximum', { amount: 100_000_000, currency: 'usd' }, 'amount_too_large', 'amount'],
+    ['an amount beyond 2^53', { amount: 1e16, currency: 'usd' }, 'amount_too_large', 'amount'],
     ['an amount as numeric text in JSON', { amount: '1000', currency: 'usd' }, 'parameter_invalid', 'amount'],
     ['confirm as text in JSON', { amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: 'true' }, 'parameter_invalid', 'confirm'],
     ['no amount', { currency: 'usd' }, 'parameter_missing', 'amount'],
@@ -69,6 +70,9 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     expect((await live.post<Obj>('/v1/payment_intents', { amount: 50, currency: 'usd' })).body).toMatchObject({ amount: 50, livemode: true });
     const form = await api.post<Obj>('/v1/payment_intents', undefined, { form: 'amount=1000&currency=usd&confirm=true&payment_method=pm_card_visa' });
     expect(form.body).toMatchObject({ amount: 1000, status: 'succeeded' });
+    // Digits beyond 2^53 are still a whole number: too large, not "not an integer".
+    expectError(await api.post('/v1/payment_intents', undefined, { form: 'amount=9007199254740993&currency=usd' }), 400, 'amount_too_large', 'amount');
+    expectError(await api.post('/v1/payment_intents', undefined, { form: 'amount=10.5&currency=usd' }), 400, 'parameter_invalid', 'amount');
   });
 
   it.each([

@@ -136,6 +136,7 @@ describe.each(ENGINES)('PIX PaymentIntents (%s)', (engine) => {
     const card = (await api.post<PixIntent>('/v1/payment_intents', { amount: 1_000, currency: 'brl' })).body;
     expect((await bank({ payment_intent: card.id })).body).toMatchObject({ error: { code: 'parameter_invalid', param: 'payment_intent' } });
     expect((await bank({ payment_intent: 'pi_doesnotexist1234' })).body).toMatchObject({ error: { code: 'resource_missing', param: 'payment_intent' } });
+    expect((await bank({ payment_intent: 'pi_nope' })).body).toMatchObject({ error: { code: 'resource_missing', param: 'payment_intent' } });
     const live = (await client(server, server.merchant.keys.sk_live).post<PixIntent>('/v1/payment_intents', { amount: 1_000, currency: 'brl', payment_method_types: ['pix'] })).body;
     expect((await bank({ payment_intent: live.id })).status).toBe(404);
     expect((await bank({ hello: 'world' })).body).toMatchObject({ error: { code: 'parameter_missing', param: 'payment_intent' } });
