@@ -23,7 +23,7 @@ export interface UpdatePriceInput {
  * Updates what a price allows to change (amounts, currency, product and recurrence are fixed once created).
  * `tax_behavior` can only be set while `unspecified`; a product's default price cannot be archived. The product row
  * is locked before the price (the order every catalog write follows), so the default-price check cannot race with
- * a product update.
+ * a product update. An update that changes nothing writes nothing and records no event.
  */
 export async function updatePrice(ctx: OpContext, id: string, input: UpdatePriceInput): Promise<Price> {
   const before = await loadPrice(ctx, id);
@@ -66,6 +66,7 @@ export async function updatePrice(ctx: OpContext, id: string, input: UpdatePrice
     }
   }
 
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
   try {
     await updateObject(ctx.db, PRICES_TABLE, ctx.actor.scope, next, priceColumns(next), { immediate: true });
   } catch (err) {

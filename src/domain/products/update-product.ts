@@ -15,11 +15,12 @@ export interface UpdateProductInput extends Partial<Omit<ProductInput, 'name'>> 
 
 /**
  * Updates the given fields: `null` or "" unsets a nullable field (and empties `images` / `marketing_features`);
- * metadata merges. `default_price` must be an active price of this product. Deleted products answer 404.
+ * metadata merges. `default_price` must be an active price of this product. Deleted products answer 404. An update
+ * that changes nothing writes nothing, keeps `updated` and records no event.
  */
 export async function updateProduct(ctx: OpContext, id: string, input: UpdateProductInput): Promise<Product> {
   const current = await loadProduct(ctx, id, { forUpdate: true });
-  const next: Product = { ...current, updated: ctx.actor.now };
+  const next: Product = { ...current };
   const text = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v || null);
   if (input.name !== undefined) next.name = input.name;
   if (input.active !== undefined) next.active = input.active;
@@ -59,6 +60,8 @@ export async function updateProduct(ctx: OpContext, id: string, input: UpdatePro
     }
   }
 
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  next.updated = ctx.actor.now;
   await updateObject(ctx.db, PRODUCTS_TABLE, ctx.actor.scope, next, productColumns(next));
   await recordEvent(ctx, 'product.updated', next);
   return next;

@@ -15,7 +15,7 @@ export interface UpdateShippingRateInput {
 
 /**
  * Updates `active`, `metadata` (merged) and `tax_behavior` (only while `unspecified`, like prices); the amount and
- * the estimate are fixed once created. Event: `shipping_rate.updated`.
+ * the estimate are fixed once created. Event: `shipping_rate.updated`, when anything changed (a no-op writes nothing).
  */
 export async function updateShippingRate(
   ctx: OpContext,
@@ -37,6 +37,7 @@ export async function updateShippingRate(
     }
     next.tax_behavior = input.tax_behavior;
   }
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
   await updateObject(ctx.db, SHIPPING_RATES_TABLE, ctx.actor.scope, next, shippingRateColumns(next));
   await recordEvent(ctx, 'shipping_rate.updated', next);
   return next;

@@ -18,7 +18,8 @@ export interface UpdateWebhookEndpointInput {
 /**
  * Updates the given fields. A new URL is checked like at creation. A disabled endpoint is paused: events that occur
  * while it is disabled are not queued for it, and deliveries already queued wait (their next attempt is made when
- * it is enabled again). Test events are still sent.
+ * it is enabled again). Test events are still sent. An update that changes nothing writes nothing and records no
+ * event.
  */
 export async function updateWebhookEndpoint(ctx: OpContext, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
   const current = await retrieveWebhookEndpoint(ctx, id, { forUpdate: true });
@@ -31,6 +32,7 @@ export async function updateWebhookEndpoint(ctx: OpContext, id: string, input: U
     description: input.description === undefined ? current.description : input.description === '' ? null : input.description,
     metadata: mergeMetadata(current.metadata, input.metadata),
   };
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
   forgetSubscriptions(ctx.actor.scope);
   await updateObject(ctx.db, WEBHOOK_ENDPOINTS_TABLE, ctx.actor.scope, next, { status: next.status });
   await recordEvent(ctx, 'webhook_endpoint.updated', next);

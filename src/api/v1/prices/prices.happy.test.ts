@@ -265,6 +265,61 @@ describe.each(ENGINES)('prices happy path (%s)', (engine) => {
     expect(reuse.status).toBe(200);
   });
 
+  it('answers a no-op update with the price unchanged and no price.updated; real changes still record one', async () => {
+    const countUpdated = async (id: string) => {
+      const res = await api.get<List>('/v1/events?type=price.updated&limit=100');
+      return res.body.data.filter((e) => (e.data as { object: { id: string } }).object.id === id).length;
+    };
+    const created = await api.post('/v1/prices', {
+      product: productId,
+      currency: 'usd',
+      unit_amount: 700,
+      nickname: 'Same',
+      lookup_key: 'noop_key',
+      tax_behavior: 'inclusive',
+      metadata: { a: '1' },
+    });
+    const id = created.body.id as string;
+    for (const body of [
+      { nickname: 'Same' },
+      {},
+      { active: true },
+      { metadata: { a: '1', absent: '' } },
+      { tax_behavior: 'inclusive' },
+      { lookup_key: 'noop_key', transfer_lookup_key: true },
+    ]) {
+      const res = await api.post(`/v1/prices/${id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(created.body);
+    }
+    expect((await api.get(`/v1/prices/${id}`)).body).toEqual(created.body);
+    expect(await countUpdated(id)).toBe(0);
+    // Validation is unchanged: a fixed tax_behavior still cannot move.
+    expectError(
+      await api.post(`/v1/prices/${id}`, { nickname: 'Same', tax_behavior: 'exclusive' }),
+      400,
+      'parameter_invalid',
+      'tax_behavior',
+    );
+
+    const changed = await api.post(`/v1/prices/${id}`, { nickname: 'Other' });
+    expect(changed.body).toMatchObject({ nickname: 'Other', lookup_key: 'noop_key' });
+    expect(await countUpdated(id)).toBe(1);
+
+    // Taking another price's key still gives both prices exactly one price.updated.
+    const holder = await api.post('/v1/prices', {
+      product: productId,
+      currency: 'usd',
+      unit_amount: 800,
+      lookup_key: 'held_key',
+    });
+    const taken = await api.post(`/v1/prices/${id}`, { lookup_key: 'held_key', transfer_lookup_key: true });
+    expect(taken.body.lookup_key).toBe('held_key');
+    expect(await countUpdated(id)).toBe(2);
+    expect(await countUpdated(holder.body.id as string)).toBe(1);
+    expect((await api.get(`/v1/prices/${holder.body.id as string}`)).body.lookup_key).toBeNull();
+  });
+
   it('retrieves with expand[]=product and lists with every filter and expand[]=data.product', async () => {
     const fresh = await server.newMerchant('Price lister');
     const lister = client(server, fresh.keys.sk_test);

@@ -168,6 +168,48 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     expect(await eventsFor(id)).toEqual(['product.updated', 'product.updated', 'product.updated', 'product.created']);
   });
 
+  it('answers a no-op update with the product unchanged: no write, no `updated` bump, no product.updated', async () => {
+    const countUpdated = async (id: string) => {
+      const res = await api.get<List>('/v1/events?type=product.updated&limit=100');
+      return res.body.data.filter((e) => (e.data as { object: { id: string } }).object.id === id).length;
+    };
+    const created = await api.post('/v1/products', { name: 'Mug', metadata: { sku: 'm1' } });
+    const id = created.body.id as string;
+    const price = await api.post('/v1/prices', { product: id, currency: 'usd', unit_amount: 900 });
+    const withDefault = await api.post(`/v1/products/${id}`, { default_price: price.body.id });
+    expect(await countUpdated(id)).toBe(1);
+    expect((await api.post('/v1/test_helpers/advance_clock', { seconds: 5 })).status).toBe(200);
+
+    for (const body of [
+      { name: 'Mug', metadata: { sku: 'm1' } },
+      {},
+      { active: true },
+      { metadata: { sku: 'm1', absent: '' } },
+      { description: null, url: '', images: '', marketing_features: '', package_dimensions: null },
+      { default_price: price.body.id },
+    ]) {
+      const res = await api.post(`/v1/products/${id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(withDefault.body);
+    }
+    expect((await api.get(`/v1/products/${id}`)).body).toEqual(withDefault.body);
+    expect(await countUpdated(id)).toBe(1);
+
+    // Validation is unchanged: a no-op body with an invalid default_price is still refused.
+    const other = await api.post('/v1/products', {
+      name: 'Other',
+      default_price_data: { currency: 'usd', unit_amount: 1 },
+    });
+    const refused = await api.post(`/v1/products/${id}`, { name: 'Mug', default_price: other.body.default_price });
+    expect(refused.status).toBe(400);
+    expect(await countUpdated(id)).toBe(1);
+
+    const changed = await api.post(`/v1/products/${id}`, { name: 'Big mug' });
+    expect(changed.body).toMatchObject({ name: 'Big mug', metadata: { sku: 'm1' } });
+    expect(changed.body.updated).toBe((withDefault.body.updated as number) + 5);
+    expect(await countUpdated(id)).toBe(2);
+  });
+
   it('lists newest first with filters, cursors and expand[]=data.default_price', async () => {
     const fresh = await server.newMerchant('Lister');
     const lister = client(server, fresh.keys.sk_test);

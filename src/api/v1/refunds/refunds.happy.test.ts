@@ -74,4 +74,25 @@ describe.each(ENGINES)('refunds happy path (%s)', (engine) => {
     const events = await api.get(`/v1/events?type=refund.updated&payment_intent=${pi.id as string}`);
     expect((events.body.data as { data: { object: Obj } }[])[0]?.data.object).toMatchObject({ id: refund.id, metadata: { b: '2' } });
   });
+
+  it('answers a no-op update with the refund unchanged and no refund.updated; a change still records one', async () => {
+    const pi = await paid(1_200);
+    const refund = (await api.post('/v1/refunds', { payment_intent: pi.id, metadata: { a: '1' } })).body;
+    const id = refund.id as string;
+    const countUpdated = async () => {
+      const res = await api.get(`/v1/events?type=refund.updated&payment_intent=${pi.id as string}&limit=100`);
+      return (res.body.data as { data: { object: Obj } }[]).filter((e) => e.data.object.id === id).length;
+    };
+    for (const body of [{ metadata: { a: '1' } }, {}, { metadata: { a: '1', absent: '' } }]) {
+      const res = await api.post(`/v1/refunds/${id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(refund);
+    }
+    expect((await api.get(`/v1/refunds/${id}`)).body).toEqual(refund);
+    expect(await countUpdated()).toBe(0);
+
+    const changed = await api.post(`/v1/refunds/${id}`, { metadata: { a: '2' } });
+    expect(changed.body).toEqual({ ...refund, metadata: { a: '2' } });
+    expect(await countUpdated()).toBe(1);
+  });
 });

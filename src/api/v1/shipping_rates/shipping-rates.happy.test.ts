@@ -98,6 +98,35 @@ describe.each(ENGINES)('shipping rates happy path (%s)', (engine) => {
     ]);
   });
 
+  it('answers a no-op update with the rate unchanged and no shipping_rate.updated; a change still records one', async () => {
+    const countUpdated = async (id: string) => {
+      const res = await api.get<List>('/v1/events?type=shipping_rate.updated&limit=100');
+      return res.body.data.filter((e) => (e.data as { object: { id: string } }).object.id === id).length;
+    };
+    const created = await api.post('/v1/shipping_rates', {
+      display_name: 'Standard',
+      fixed_amount: { amount: 400, currency: 'usd' },
+      metadata: { carrier: 'ups' },
+    });
+    const id = created.body.id as string;
+    for (const body of [
+      { active: true, metadata: { carrier: 'ups' } },
+      {},
+      { metadata: { carrier: 'ups', absent: '' } },
+      { tax_behavior: 'unspecified' },
+    ]) {
+      const res = await api.post(`/v1/shipping_rates/${id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(created.body);
+    }
+    expect((await api.get(`/v1/shipping_rates/${id}`)).body).toEqual(created.body);
+    expect(await countUpdated(id)).toBe(0);
+
+    const changed = await api.post(`/v1/shipping_rates/${id}`, { active: false, metadata: { carrier: 'ups' } });
+    expect(changed.body).toMatchObject({ active: false, metadata: { carrier: 'ups' } });
+    expect(await countUpdated(id)).toBe(1);
+  });
+
   it('lists newest first with active, currency and created filters', async () => {
     const fresh = await server.newMerchant('Shipper');
     const shipper = client(server, fresh.keys.sk_test);

@@ -73,6 +73,37 @@ describe.each(ENGINES)('webhook endpoints API (%s)', (engine) => {
     expect((await api.get<{ data: { type: string }[] }>('/v1/events?type=webhook_endpoint.deleted')).body.data).toHaveLength(1);
   });
 
+  it('answers a no-op update with the endpoint unchanged and no webhook_endpoint.updated; a change records one', async () => {
+    const own = client(server, (await server.newMerchant('No-op endpoints')).keys.sk_test);
+    const countUpdated = async (id: string) => {
+      const res = await own.get<{ data: { data: { object: { id: string } } }[] }>('/v1/events?type=webhook_endpoint.updated&limit=100');
+      return res.body.data.filter((e) => e.data.object.id === id).length;
+    };
+    const created = await own.post<Endpoint>('/v1/webhook_endpoints', {
+      url: 'http://localhost:3000/hooks',
+      enabled_events: ['customer.created'],
+      description: 'Same',
+      metadata: { team: 'payments' },
+    });
+    const id = created.body.id;
+    const current = (await own.get<Endpoint>(`/v1/webhook_endpoints/${id}`)).body;
+    for (const body of [
+      { url: 'http://localhost:3000/hooks', enabled_events: ['customer.created'], description: 'Same', metadata: { team: 'payments' } },
+      {},
+      { disabled: false },
+      { status: 'enabled', metadata: { absent: '' } },
+    ]) {
+      const res = await own.post<Endpoint>(`/v1/webhook_endpoints/${id}`, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(current);
+    }
+    expect(await countUpdated(id)).toBe(0);
+
+    const changed = await own.post<Endpoint>(`/v1/webhook_endpoints/${id}`, { description: 'Changed' });
+    expect(changed.body.description).toBe('Changed');
+    expect(await countUpdated(id)).toBe(1);
+  });
+
   it('rotates the secret, showing the new one once', async () => {
     const e = (await api.post<Endpoint>('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/x', enabled_events: '*', api_version: '2026-03-09' })).body;
     expect(e.api_version).toBe('2026-03-09');
