@@ -1,3 +1,4 @@
+import { buyerNameProblem, isValidBuyerPhone, MAX_BUYER_NAME } from '../domain/checkout-sessions/collect-details.js';
 import type { Address } from '../domain/customers/customer.js';
 import { isCountryCode } from '../lib/countries.js';
 import { detectBrand, normalizeCardNumber, passesLuhn } from '../domain/processor/card-number.js';
@@ -34,9 +35,8 @@ export interface PagePayment {
 export type FormResult = { ok: true; values: FormValues; payment: PagePayment } | { ok: false; values: FormValues; errors: PageErrors };
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
-/** Digits, spaces and the usual phone punctuation, with 5 to 15 digits (E.164 allows 15). */
-const PHONE = /^\+?[0-9 ().-]{5,25}$/;
-const MAX_NAME = 150;
+/** A name's and a phone's rules are the domain's (collect-details.ts), shared with the client-side API. */
+const MAX_NAME = MAX_BUYER_NAME;
 const MAX_LINE = 200;
 const MAX_CITY = 100;
 const MAX_POSTAL = 20;
@@ -195,15 +195,15 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
   if (values.email === '') fields.email = 'Enter your email address.';
   else if (values.email.length > 512 || !EMAIL.test(values.email)) fields.email = 'Enter a valid email address.';
 
+  const nameProblem = values.name === '' ? null : buyerNameProblem(values.name);
   if (values.name === '') fields.name = 'Enter your full name.';
-  else if (values.name.length > MAX_NAME) fields.name = `Your name must be at most ${MAX_NAME} characters.`;
-  else if (/[<>{}]/.test(values.name)) fields.name = 'Your name cannot contain the characters < > { }.';
+  else if (nameProblem === 'too_long') fields.name = `Your name must be at most ${MAX_NAME} characters.`;
+  else if (nameProblem === 'forbidden_characters') fields.name = 'Your name cannot contain the characters < > { }.';
 
   let phone: string | null = null;
   if (s.phoneNumberCollection) {
-    const digitCount = values.phone.replace(/\D/g, '').length;
     if (values.phone === '') fields.phone = 'Enter your phone number.';
-    else if (!PHONE.test(values.phone) || digitCount < 5 || digitCount > 15) fields.phone = 'Enter a valid phone number (digits, spaces and + ( ) - only).';
+    else if (!isValidBuyerPhone(values.phone)) fields.phone = 'Enter a valid phone number (digits, spaces and + ( ) - only).';
     else phone = values.phone;
   }
 

@@ -1,11 +1,10 @@
-import { findObject } from '../db/objects.js';
 import type { Db } from '../db/store.js';
+import { merchantFixedEmail } from '../domain/checkout-sessions/collect-details.js';
 import { CHECKOUT_SESSIONS_TABLE, type SessionRow } from '../domain/checkout-sessions/session.js';
 import { selectSession } from '../domain/checkout-sessions/session-store.js';
 import { shippingCostOf } from '../domain/checkout-sessions/shipping-options.js';
 import { computeTotals } from '../domain/checkout-sessions/totals.js';
 import { merchantNow, type Deps, type Merchant, type OpContext } from '../domain/context.js';
-import { CUSTOMERS_TABLE, type StoredCustomer } from '../domain/customers/customer.js';
 import { loadShippingRate } from '../domain/shipping-rates/load-shipping-rate.js';
 import type { DeliveryEstimateBound, ShippingRate } from '../domain/shipping-rates/shipping-rate.js';
 import type { PageSession, PageShippingOption } from './page-model.js';
@@ -90,11 +89,8 @@ export async function pageSession(found: FoundSession): Promise<PageSession> {
       total: totals.amount_total,
     });
   }
-  let email = s.customer_email;
-  if (email === null && s.customer !== null) {
-    const customer = await findObject<StoredCustomer>(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, s.customer);
-    if (customer && !('deleted' in customer) && customer.email) email = customer.email;
-  }
+  // The email the merchant fixed (customer_email, else the customer's): shown read-only, and the one used.
+  const email = await merchantFixedEmail(ctx, s);
   return {
     id: s.id,
     livemode: s.livemode,

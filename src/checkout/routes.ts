@@ -136,14 +136,18 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       return !byIp.allowed || !bySession.allowed;
     };
 
-    /** Shows a session that cannot be paid (complete or expired); undefined when it is payable. */
+    /**
+     * Shows a session that cannot be paid (complete or expired) and answers true: the reply is sent, and the caller
+     * must do nothing more (return `reply`). Answers false, sending nothing, when the session is payable. (It never
+     * hands the reply back: a FastifyReply is thenable, so awaiting one yields undefined, not the reply.)
+     */
     const closedPage = async (
       reply: FastifyReply,
       found: FoundSession,
       policy: PagePolicy,
       embedded: EmbeddedContext | undefined,
       onPost: boolean,
-    ): Promise<FastifyReply | undefined> => {
+    ): Promise<boolean> => {
       const s = found.row.session;
       const testMode = !s.livemode;
       const frame = embedded ? { parentOrigin: embedded.parentOrigin, sessionId: s.id } : undefined;
@@ -158,15 +162,17 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
         }
         const success = successRedirectUrl(s);
         if (success && !embedded && !success.startsWith(`${config.publicUrl}/`)) model.link = { href: success, text: `Continue to ${found.ctx.actor.merchant.name}` };
-        return sendStatusPage(reply, onPost ? 409 : 200, model, { testMode, policy, embedded: frame });
+        sendStatusPage(reply, onPost ? 409 : 200, model, { testMode, policy, embedded: frame });
+        return true;
       }
       if (isExpired(s, found.ctx.actor.now)) {
-        return sendStatusPage(reply, 410, expiredPage(facts(found), embedded ? null : s.cancel_url), { testMode, policy, embedded: frame });
+        sendStatusPage(reply, 410, expiredPage(facts(found), embedded ? null : s.cancel_url), { testMode, policy, embedded: frame });
+        return true;
       }
-      return undefined;
+      return false;
     };
 
-    /** The payment form, first shown or shown again with problems. */
+    /** Sends the payment form, first shown or shown again with problems. Resolves once it is sent. */
     const showForm = async (
       reply: FastifyReply,
       status: number,
@@ -177,9 +183,9 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       values: FormValues | undefined,
       errors: PageErrors,
       event?: Record<string, unknown>,
-    ): Promise<FastifyReply> => {
+    ): Promise<void> => {
       const session = await pageSession(found);
-      return sendPaymentPage(reply, status, {
+      sendPaymentPage(reply, status, {
         config,
         merchantName: found.ctx.actor.merchant.name,
         session,
@@ -206,8 +212,8 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       if (rateLimited(request, s.id)) {
         return sendStatusPage(reply.header('Retry-After', '60'), 429, { kind: 'refused', heading: 'Too many attempts', lines: ['Too many payment attempts in a short time. Wait a minute, then try again.'] }, { testMode, policy, embedded: frame });
       }
-      const closed = await closedPage(reply, found, policy, embedded, true);
-      if (closed) return closed;
+      // A completed or expired session gets its page, and nothing else happens: no token check, no payment attempt.
+      if (await closedPage(reply, found, policy, embedded, true)) return reply;
 
       const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
       const nonce = str(body.form_key);
@@ -229,8 +235,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         if (err.code === 'checkout_session_not_open') {
           const fresh = await findSession(deps, deps.store.db, s.id);
-          const closedNow = fresh && (await closedPage(reply, fresh, policy, embedded, true));
-          if (closedNow) return closedNow;
+          if (fresh && (await closedPage(reply, fresh, policy, embedded, true))) return reply;
         }
         if (err.code === 'idempotency_key_reused') {
           return showForm(reply, 409, found, surface, policy, embedded, parsed.values, {
@@ -283,8 +288,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
           embedded: { parentOrigin: embedded.parentOrigin, sessionId: s.id, event: { type: 'checkout.complete', session: s.id, redirect_url: successRedirectUrl(s) } },
         });
       }
-      const closed = await closedPage(reply, found, policy, embedded, false);
-      if (closed) return closed;
+      if (await closedPage(reply, found, policy, embedded, false)) return reply;
       const intent = s.payment_intent ? await findObject<StoredPaymentIntent>(found.ctx.db, PAYMENT_INTENTS_TABLE, found.ctx.actor.scope, s.payment_intent) : undefined;
       if (intent?.status === 'processing') {
         return sendStatusPage(reply, 202, { kind: 'complete', heading: 'Payment processing', lines: ['Your payment is being processed. You will hear from the seller once it is confirmed.'] }, {
@@ -320,7 +324,8 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       const found = await hostedSession(request);
       if (!found) return notFound(reply);
       const policy = hostedPolicy(found.row.session);
-      return (await closedPage(reply, found, policy, undefined, false)) ?? showForm(reply, 200, found, 'hosted', policy, undefined, undefined, { fields: {} });
+      if (await closedPage(reply, found, policy, undefined, false)) return reply;
+      return showForm(reply, 200, found, 'hosted', policy, undefined, undefined, { fields: {} });
     });
 
     pages.post('/c/:id', { schema: { hide: true } }, async (request, reply) => {
@@ -339,10 +344,9 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       const found = await hostedSession(request);
       if (!found) return notFound(reply);
       const s = found.row.session;
-      if (s.status === 'open' && !isExpired(s, found.ctx.actor.now)) {
-        return reply.code(303).header('Location', `/c/${s.id}`).header('Cache-Control', 'no-store').send();
-      }
-      return closedPage(reply, found, hostedPolicy(s), undefined, false);
+      // A closed session shows its page; one still payable sends the buyer to the form.
+      if (await closedPage(reply, found, hostedPolicy(s), undefined, false)) return reply;
+      return reply.code(303).header('Location', `/c/${s.id}`).header('Cache-Control', 'no-store').send();
     });
 
     // ---- Embedded. ----
@@ -382,7 +386,8 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       if (!('found' in access)) return embeddedNotFound(reply, access.parentOrigin);
       const { found, embedded } = access;
       const policy = embeddedPolicy(embedded.parentOrigin);
-      return (await closedPage(reply, found, policy, embedded, false)) ?? showForm(reply, 200, found, 'embedded', policy, embedded, undefined, { fields: {} });
+      if (await closedPage(reply, found, policy, embedded, false)) return reply;
+      return showForm(reply, 200, found, 'embedded', policy, embedded, undefined, { fields: {} });
     });
 
     pages.post('/c/:id/embedded', { schema: { hide: true } }, async (request, reply) => {

@@ -44,7 +44,7 @@ export function presentClientView(row: SessionRow, nextAction?: RedirectNextActi
     total_details: s.total_details,
     amount_total: s.amount_total,
     shipping_options: s.shipping_options,
-    customer_email: row.collected.email ?? s.customer_email,
+    customer_email: s.customer_email ?? row.collected.email ?? null,
     phone_number_collection: s.phone_number_collection,
     billing_address_collection: s.billing_address_collection,
     shipping_address_collection: s.shipping_address_collection,

@@ -1,5 +1,7 @@
+import { findObject } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
-import { toAddress, type Address, type AddressInput } from '../customers/customer.js';
+import type { OpContext } from '../context.js';
+import { CUSTOMERS_TABLE, isDeleted, toAddress, type Address, type AddressInput, type StoredCustomer } from '../customers/customer.js';
 import { isCountryCode } from '../../lib/countries.js';
 import type { CheckoutSession, CollectedDetails, ShippingDetails } from './session.js';
 
@@ -10,6 +12,58 @@ export interface BuyerDetailsInput {
   phone?: string | undefined;
   billing_address?: AddressInput | undefined;
   shipping_address?: AddressInput | undefined;
+}
+
+// ---- What a buyer's name and phone may be: one rule for the hosted page's form and the client-side API. ----
+
+/** The longest name a buyer may give (the page's field takes as many). */
+export const MAX_BUYER_NAME = 150;
+/** Digits, spaces and the usual phone punctuation, 5 to 25 characters (a `+` only first); see isValidBuyerPhone. */
+const PHONE = /^\+?[0-9 ().-]{5,25}$/;
+/** Characters a name may not contain (markup and template syntax have no place in a person's name). */
+const NAME_FORBIDDEN = /[<>{}]/;
+
+/** Why a (non-empty) name is refused, or null when it is fine. Each surface words its own message. */
+export function buyerNameProblem(name: string): 'too_long' | 'forbidden_characters' | null {
+  if (name.length > MAX_BUYER_NAME) return 'too_long';
+  if (NAME_FORBIDDEN.test(name)) return 'forbidden_characters';
+  return null;
+}
+
+/** A phone number a buyer may give: digits, spaces and + ( ) . - only, with 5 to 15 digits (E.164 allows 15). */
+export function isValidBuyerPhone(phone: string): boolean {
+  const digits = phone.replace(/\D/g, '').length;
+  return PHONE.test(phone) && digits >= 5 && digits <= 15;
+}
+
+function checkName(name: string): void {
+  const problem = buyerNameProblem(name);
+  if (problem === 'too_long') throw new AppError('parameter_invalid', `Invalid name: must be at most ${MAX_BUYER_NAME} characters.`, { param: 'name' });
+  if (problem === 'forbidden_characters') throw new AppError('parameter_invalid', 'Invalid name: must not contain the characters < > { }.', { param: 'name' });
+}
+
+function checkPhone(phone: string): void {
+  if (!isValidBuyerPhone(phone)) {
+    throw new AppError('parameter_invalid', 'Invalid phone: use digits, spaces and + ( ) . - only, with 5 to 15 digits (at most 25 characters).', {
+      param: 'phone',
+    });
+  }
+}
+
+/**
+ * The email the merchant fixed for a session — its `customer_email`, else the email of its Customer (not deleted) —
+ * or null when the buyer gives theirs. The page shows a fixed email read-only; the API refuses another one.
+ */
+export async function merchantFixedEmail(ctx: OpContext, session: CheckoutSession): Promise<string | null> {
+  if (session.customer_email) return session.customer_email;
+  if (session.customer === null) return null;
+  const customer = await findObject<StoredCustomer>(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, session.customer);
+  return customer && !isDeleted(customer) && customer.email ? customer.email : null;
+}
+
+/** The same address, letter case aside. */
+function sameEmail(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function checkCountry(address: Address | null, param: string): void {
@@ -42,12 +96,29 @@ export function shippingInEffect(session: CheckoutSession, collected: CollectedD
 }
 
 /**
- * Merges what the buyer just gave over what was collected before (a field left out keeps its value), checking
- * each address's country (and, for shipping, that the session ships there).
+ * Merges what the buyer just gave over what was collected before (a field left out keeps its value; `""` clears
+ * it), checking every value given, on every surface alike: a name of at most 150 characters without `< > { }`; a
+ * phone of digits, spaces and `+ ( ) . -` with 5 to 15 digits; each address's country (and, for shipping, that the
+ * session ships there). When the merchant fixed the email (`fixedEmail`, see merchantFixedEmail), that one wins: a
+ * different email is refused, the same one (letter case aside) is accepted, and none is kept. A refusal is a 400
+ * `parameter_invalid` naming the field, and nothing is merged.
  */
-export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDetails, input: BuyerDetailsInput): CollectedDetails {
+export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDetails, input: BuyerDetailsInput, fixedEmail: string | null): CollectedDetails {
   const next: CollectedDetails = { ...before };
-  if (input.email !== undefined) next.email = input.email || null;
+  if (fixedEmail !== null) {
+    if (input.email && !sameEmail(input.email, fixedEmail)) {
+      throw new AppError(
+        'parameter_invalid',
+        "Invalid email: the merchant set this session's email (its customer_email or customer), so the buyer cannot change it. Leave email out or pass the same address.",
+        { param: 'email' },
+      );
+    }
+    next.email = null; // nothing of the buyer's is kept: the merchant's email is the one a completion uses
+  } else if (input.email !== undefined) {
+    next.email = input.email || null;
+  }
+  if (input.name) checkName(input.name);
+  if (input.phone) checkPhone(input.phone);
   if (input.name !== undefined) next.name = input.name || null;
   if (input.phone !== undefined) next.phone = input.phone || null;
   if (input.billing_address !== undefined) {
@@ -68,14 +139,15 @@ export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDet
 }
 
 /**
- * What a completion needs, per the session's options: an email (given, or the session's `customer_email`, or its
- * customer's); a phone when `phone_number_collection` is on; a billing address with line1 and country when
- * `billing_address_collection` is `required`; a shipping address (line1, country) and a name when the session
- * collects one (the buyer's, or the `shipping_details` the merchant set). A missing one is a 400 naming it.
+ * What a completion needs, per the session's options: an email (the one the merchant fixed — `customer_email` or
+ * its customer's — else the buyer's); a phone when `phone_number_collection` is on; a billing address with line1
+ * and country when `billing_address_collection` is `required`; a shipping address (line1, country) and a name when
+ * the session collects one (the buyer's, or the `shipping_details` the merchant set). A missing one is a 400 naming
+ * it.
  */
-export function requireCompletionDetails(session: CheckoutSession, collected: CollectedDetails, customerEmail: string | null): void {
+export function requireCompletionDetails(session: CheckoutSession, collected: CollectedDetails, fixedEmail: string | null): void {
   const missing = (param: string, why: string) => new AppError('parameter_missing', `Missing required param: ${param} (${why}).`, { param });
-  if (!(collected.email ?? session.customer_email ?? customerEmail)) throw missing('email', 'the buyer\'s email address');
+  if (!(fixedEmail ?? collected.email ?? session.customer_email)) throw missing('email', 'the buyer\'s email address');
   if (session.phone_number_collection && !collected.phone) throw missing('phone', 'this session collects a phone number');
   if (session.billing_address_collection === 'required') {
     if (!collected.billing_address) throw missing('billing_address', 'this session requires a billing address');

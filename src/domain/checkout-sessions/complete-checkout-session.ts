@@ -4,9 +4,9 @@ import { reserveLinkCompletion } from '../checkout-links/record-link-completion.
 import { confirmPaymentIntent, type PaymentMethodDataInput } from '../payment-intents/confirm-payment-intent.js';
 import type { RedirectNextAction } from '../payment-intents/payment-intent.js';
 import { updatePaymentIntent } from '../payment-intents/update-payment-intent.js';
-import { mergeBuyerDetails, requireCompletionDetails, type BuyerDetailsInput } from './collect-details.js';
+import { mergeBuyerDetails, merchantFixedEmail, requireCompletionDetails, type BuyerDetailsInput } from './collect-details.js';
 import { notOpen } from './expire-checkout-session.js';
-import { createSessionCustomer, customerEmail, finishCheckoutSession, sessionNeedsCustomer } from './finish-checkout-session.js';
+import { createSessionCustomer, finishCheckoutSession, sessionNeedsCustomer } from './finish-checkout-session.js';
 import { applyShipping } from './select-shipping-option.js';
 import type { CheckoutSession, SessionRow } from './session.js';
 import { loadSessionRow, saveSession } from './session-store.js';
@@ -39,9 +39,10 @@ export function assertPayable(ctx: OpContext, session: CheckoutSession): void {
 /**
  * The buyer pays a session (the client-side API's confirm and the hosted page's form both come here). Under the
  * session's row lock: the session must be open and unexpired; the buyer's details are merged and checked against
- * the session's options; a shipping choice moves the totals and the PaymentIntent's amount; a checkout link must
- * still have a sale left; the Customer is made when the session needs one (before the payment, so the intent and
- * its charge name it; a retry reuses it). Then the PaymentIntent is confirmed with the buyer's payment method, and
+ * the session's options (mergeBuyerDetails: the same rules for the API and the page, and the merchant's email
+ * wins); a shipping choice moves the totals and the PaymentIntent's amount; a checkout link must still have a sale
+ * left; the Customer is made when the session needs one (before the payment, so the intent and its charge name it;
+ * a retry reuses it). Then the PaymentIntent is confirmed with the buyer's payment method, and
  * its success completes the session (finishCheckoutSession, through the payment listener). A zero-total session
  * completes without a payment method.
  */
@@ -49,10 +50,10 @@ export async function completeCheckoutSession(ctx: OpContext, id: string, input:
   const row = await loadSessionRow(ctx, id, { forUpdate: true });
   let session = row.session;
   assertPayable(ctx, session);
-  const collected = mergeBuyerDetails(session, row.collected, input);
+  const fixedEmail = await merchantFixedEmail(ctx, session);
+  const collected = mergeBuyerDetails(session, row.collected, input, fixedEmail);
   if (input.shipping_rate !== undefined) session = await applyShipping(ctx, session, row.lineItems, input.shipping_rate, 'shipping_rate');
-  const knownEmail = await customerEmail(ctx, session.customer);
-  requireCompletionDetails(session, collected, knownEmail);
+  requireCompletionDetails(session, collected, fixedEmail);
   const paying = session.payment_intent !== null;
   if (paying && input.payment_method === undefined && input.payment_method_data === undefined) {
     throw new AppError('parameter_missing', 'Missing required param: payment_method (a pm_card_* test method) or payment_method_data.', {

@@ -8,7 +8,7 @@ import { createOrderFromSession } from '../orders/create-order-from-session.js';
 import { decideSessionGovernance, onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
 import type { PaymentIntent } from '../payment-intents/payment-intent.js';
 import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
-import { shippingInEffect } from './collect-details.js';
+import { merchantFixedEmail, shippingInEffect } from './collect-details.js';
 import type { CheckoutSession, CollectedDetails } from './session.js';
 import { loadSessionRow, saveSession, selectSession } from './session-store.js';
 
@@ -27,7 +27,7 @@ export async function customerEmail(ctx: OpContext, id: string | null): Promise<
 /** Creates the Customer a session's buyer becomes, from what they gave. */
 export async function createSessionCustomer(ctx: OpContext, session: CheckoutSession, collected: CollectedDetails, fallbackEmail: string | null) {
   return createCustomer(ctx, {
-    email: collected.email ?? session.customer_email ?? fallbackEmail,
+    email: session.customer_email ?? collected.email ?? fallbackEmail,
     name: collected.name ?? null,
     phone: collected.phone ?? null,
     address: collected.billing_address ?? null,
@@ -51,7 +51,8 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
   if (customer === null && sessionNeedsCustomer(current)) {
     customer = (await createSessionCustomer(ctx, current, collected, intent?.receipt_email ?? null)).id;
   }
-  const email = collected.email ?? current.customer_email ?? knownEmail ?? intent?.receipt_email ?? null;
+  // The email the merchant fixed wins over anything the buyer gave (mergeBuyerDetails keeps none then).
+  const email = (await merchantFixedEmail(ctx, current)) ?? collected.email ?? knownEmail ?? intent?.receipt_email ?? null;
   const next: CheckoutSession = {
     ...current,
     status: 'complete',

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, expectError, type TestServer } from '../../../../test/harness.js';
+import { parseCheckoutForm } from '../../../checkout/checkout-form.js';
+import type { PageSession } from '../../../checkout/page-model.js';
 import { confirm, embeddedSession, eventTypes, ok, type Api, type Catalog, type Obj, startCheckoutServer } from './checkout-fixtures.js';
 
 const VIEW_FIELDS = [
@@ -23,6 +25,18 @@ const VIEW_FIELDS = [
 ].sort();
 
 const ADDRESS = { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' };
+
+/** What the hosted page's form says of a name and a phone (the field's message, or undefined when it takes it). */
+function pageVerdict(name: string, phone: string): { name?: string | undefined; phone?: string | undefined } {
+  const session: PageSession = {
+    id: 'cs_x', livemode: false, currency: 'usd', lines: [], amountSubtotal: 0, amountDiscount: 0, amountShipping: 0, amountTax: 0, amountTotal: 0,
+    shippingOptions: [], selectedShippingRate: null, email: null, emailLocked: false, phoneNumberCollection: true, billingAddressCollection: 'auto',
+    allowedCountries: null, cancelUrl: null, expiresAt: 0, paymentRequired: false,
+  };
+  const form = { email: 'buyer@example.com', name, phone, billing_address: { country: 'US', postal_code: '94107' } };
+  const r = parseCheckoutForm(form, session, Math.floor(Date.now() / 1000));
+  return r.ok ? {} : { name: r.errors.fields.name, phone: r.errors.fields.phone };
+}
 
 /** Answers the test processor's 3-D Secure page the way its buttons do. */
 async function authenticate(server: TestServer, url: string, result: 'complete' | 'fail') {
@@ -275,5 +289,92 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
     expect(d2.status).toBe(402);
     expect(d2.text).toBe(d1.text);
     expect((await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s3.payment_intent as string}`))).data).toHaveLength(1);
+  });
+
+  it('refuses a phone or a name the hosted page refuses, on confirm and on the details call, writing nothing', async () => {
+    const s = await embeddedSession(api, cat, { phone_number_collection: true });
+    const good = { payment_method: 'pm_card_visa', name: 'Ada Lovelace', phone: '+1 (555) 010-0199' };
+    const badPhones = ['abc', '<script>alert(1)</script>', 'call me', '1234', '+1 555 0100 0000 0000', '555-0100+1', '12345678901234567890123456'];
+    const badNames = ['<b>x</b>', '<script>alert(1)</script>', '{{7*7}}', 'a'.repeat(151)];
+    for (const phone of badPhones) {
+      const err = expectError(await confirm(pk, s, { ...good, phone }), 400, 'parameter_invalid', 'phone');
+      expect(err).toMatchObject({ type: 'invalid_request_error' });
+      expect(err.message).toContain('phone');
+    }
+    for (const name of badNames) {
+      const err = expectError(await confirm(pk, s, { ...good, name }), 400, 'parameter_invalid', 'name');
+      expect(err).toMatchObject({ type: 'invalid_request_error' });
+    }
+    // The details call refuses them too, and keeps nothing of the refused request (not even its valid email).
+    const base = `/v1/checkout/sessions/${s.id as string}/client`;
+    expectError(await pk.post(base, { client_secret: s.client_secret, email: 'kept@example.com', phone: 'abc' }), 400, 'parameter_invalid', 'phone');
+    expectError(await pk.post(base, { client_secret: s.client_secret, email: 'kept@example.com', name: '<b>x</b>' }), 400, 'parameter_invalid', 'name');
+    expect((await ok(pk.get(`${base}?client_secret=${s.client_secret as string}`))).customer_email).toBeNull();
+    expect((await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).status).toBe('open');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    expect(await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s.payment_intent as string}`))).toMatchObject({ data: [] });
+
+    // A phone given to a session that does not collect one must be a phone number as well.
+    const plain = await embeddedSession(api, cat);
+    expectError(await confirm(pk, plain, { payment_method: 'pm_card_visa', phone: 'abc' }), 400, 'parameter_invalid', 'phone');
+    expect((await ok(api.get(`/v1/checkout/sessions/${plain.id as string}`))).status).toBe('open');
+
+    expect(await ok(confirm(pk, s, good))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({
+      customer_details: { email: 'buyer@example.com', name: 'Ada Lovelace', phone: '+1 (555) 010-0199' },
+    });
+  });
+
+  it('takes exactly the names and phones the hosted page takes', async () => {
+    const names = ['Ada Lovelace', "Seán O'Brien-Núñez", 'a'.repeat(150), 'a'.repeat(151), '<b>x</b>', 'x > y', '{x}'];
+    const phones = ['+15550100', '+1 (555) 010-0199', '555.010.0199', '12345', '1234', '123456789012345', '1234567890123456', '+1 555 0100 0000 00', 'abc', '+', '555+0100', '(555) 0100 ext 12'];
+    const s = await embeddedSession(api, cat, { phone_number_collection: true });
+    const base = `/v1/checkout/sessions/${s.id as string}/client`;
+    for (const name of names) {
+      const page = pageVerdict(name, '+15550100');
+      const res = await pk.post(base, { client_secret: s.client_secret, name });
+      expect({ name, status: res.status, param: (res.body as { error?: Obj }).error?.param }).toEqual({ name, status: page.name ? 400 : 200, param: page.name ? 'name' : undefined });
+    }
+    for (const phone of phones) {
+      const page = pageVerdict('Ada', phone);
+      const res = await pk.post(base, { client_secret: s.client_secret, phone });
+      expect({ phone, status: res.status, param: (res.body as { error?: Obj }).error?.param }).toEqual({ phone, status: page.phone ? 400 : 200, param: page.phone ? 'phone' : undefined });
+    }
+  });
+
+  it("the merchant's email wins: another email is refused (nothing written), the same one is accepted", async () => {
+    const s = await embeddedSession(api, cat, { customer_email: 'pre@example.com' });
+    const base = `/v1/checkout/sessions/${s.id as string}/client`;
+    const err = expectError(await confirm(pk, s, { payment_method: 'pm_card_visa', email: 'attacker@example.com', name: 'Eve' }), 400, 'parameter_invalid', 'email');
+    expect(err.message).toMatch(/merchant/);
+    expectError(await pk.post(base, { client_secret: s.client_secret, email: 'attacker@example.com' }), 400, 'parameter_invalid', 'email');
+    expect((await ok(pk.get(`${base}?client_secret=${s.client_secret as string}`))).customer_email).toBe('pre@example.com');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    expect(await ok(api.get<{ data: Obj[] }>(`/v1/charges?payment_intent=${s.payment_intent as string}`))).toMatchObject({ data: [] });
+    // The same address (letter case aside) is accepted; the session's spelling is the one recorded.
+    expect(await ok(pk.post(base, { client_secret: s.client_secret, email: 'PRE@example.com' }))).toMatchObject({ customer_email: 'pre@example.com' });
+    expect(await ok(confirm(pk, s, { payment_method: 'pm_card_visa', email: 'Pre@Example.com', name: 'Ada' }))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({ customer_details: { email: 'pre@example.com', name: 'Ada' } });
+    const completed = await ok(api.get<{ data: { data: { object: Obj } }[] }>('/v1/events?type=checkout.session.completed&limit=100'));
+    expect(completed.data.find((e) => e.data.object.id === s.id)?.data.object).toMatchObject({ customer_details: { email: 'pre@example.com' } });
+
+    // Leaving email out works too.
+    const quiet = await embeddedSession(api, cat, { customer_email: 'pre@example.com' });
+    expect(await ok(confirm(pk, quiet, { payment_method: 'pm_card_visa', email: undefined }))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${quiet.id as string}`))).toMatchObject({ customer_details: { email: 'pre@example.com' } });
+  });
+
+  it("a session's customer fixes the email the same way; a customer without one leaves it to the buyer", async () => {
+    const customer = await ok(api.post('/v1/customers', { email: 'cust@example.com', name: 'Cust' }));
+    const s = await embeddedSession(api, cat, { customer: customer.id });
+    expectError(await confirm(pk, s, { payment_method: 'pm_card_visa', email: 'someone@example.com' }), 400, 'parameter_invalid', 'email');
+    expect((await ok(api.get(`/v1/payment_intents/${s.payment_intent as string}`))).status).toBe('requires_payment_method');
+    expect(await ok(confirm(pk, s, { payment_method: 'pm_card_visa', email: 'cust@example.com' }))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({ customer: customer.id, customer_details: { email: 'cust@example.com' } });
+
+    const anonymous = await ok(api.post('/v1/customers', { name: 'No email' }));
+    const open = await embeddedSession(api, cat, { customer: anonymous.id });
+    expect(await ok(confirm(pk, open, { payment_method: 'pm_card_visa', email: 'given@example.com' }))).toMatchObject({ status: 'complete' });
+    expect(await ok(api.get(`/v1/checkout/sessions/${open.id as string}`))).toMatchObject({ customer_details: { email: 'given@example.com' } });
   });
 });
