@@ -89,7 +89,8 @@ function redirectStatus(intent: PaymentIntent | SetupIntent): 'succeeded' | 'pro
   return 'failed';
 }
 
-function page(title: string, body: SafeHtml, livemode: boolean): string {
+/** `choosing`: the page shows the two outcome buttons (its test-mode note then asks for a choice). */
+function page(title: string, body: SafeHtml, livemode: boolean, choosing = false): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -110,7 +111,7 @@ button.complete{background:#2e6be6;color:#fff;border-color:#2e6be6}button.fail{b
 </head>
 <body>
 <main>
-${livemode ? '' : html`<p class="note"><strong>Test mode</strong> — a simulated 3-D Secure check. Choose the outcome.</p>`}
+${livemode ? '' : html`<p class="note"><strong>Test mode</strong> — a simulated 3-D Secure check.${choosing ? ' Choose the outcome.' : ''}</p>`}
 ${body}
 </main>
 </body>
@@ -181,6 +182,7 @@ ${await describe(v)}
 </div>
 </form>`,
         livemode,
+        true,
       ),
     );
   });

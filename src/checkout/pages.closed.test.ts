@@ -70,6 +70,11 @@ describe.each(ENGINES)('hosted checkout pages, closed sessions answer once (%s)'
     expect(page.status).toBe(410);
     expect(page.html).toContain('This checkout has expired');
     expect(page.html).not.toContain('<form');
+    // Expired early by the merchant: no date (its expires_at is still ahead), and no pointer to test cards.
+    expect(page.html).toContain('has expired. You have not been charged.');
+    expect(page.html).not.toContain('expired on');
+    expect(page.html).toContain('Test mode');
+    expect(page.html).not.toContain('Use a test card below');
 
     const due = await createSession();
     server().clock.advance(25 * 3600); // past expires_at; jobs are off in this server
@@ -77,6 +82,7 @@ describe.each(ENGINES)('hosted checkout pages, closed sessions answer once (%s)'
       const late = await getPage(server().url, `/c/${due.id}`);
       expect(late.status).toBe(410);
       expect(late.html).not.toContain('<form');
+      expect(late.html).toContain('expired on'); // at its expires_at, which the page gives
     } finally {
       server().clock.advance(-25 * 3600);
     }
@@ -94,6 +100,7 @@ describe.each(ENGINES)('hosted checkout pages, closed sessions answer once (%s)'
     expect(page.status).toBe(200);
     expect(page.html).toContain('Payment complete');
     expect(page.html).not.toContain('<form');
+    expect(page.html).not.toContain('Use a test card below');
     expect(await counts('GET', '/c/:id', [200, 410])).toEqual({ 200: before[200]! + 1, 410: before[410] });
     expectOneReplyEach(s.id as string, { [`/c/${s.id}`]: [200, 303, 200] }); // the form, its payment, the confirmation
   });

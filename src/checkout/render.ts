@@ -67,6 +67,7 @@ export function sendPaymentPage(reply: FastifyReply, status: number, r: PaymentR
     title: `${r.errors.summary ? 'Payment not completed' : `Pay ${r.merchantName}`} — Checkout`,
     body,
     testMode: !r.session.livemode,
+    paymentForm: true,
     embedded: r.embedded ? { parentOrigin: r.embedded.parentOrigin, sessionId: id, event: r.event } : undefined,
   });
   return sendHtml(reply, status, document, r.policy);

@@ -43,7 +43,9 @@ function wallNow(runtime: Runtime): number {
 
 function facts(found: FoundSession): SessionFacts {
   const s = found.row.session;
-  return { merchantName: found.ctx.actor.merchant.name, amountTotal: s.amount_total, currency: s.currency, expiresAt: s.expires_at };
+  // A session the merchant expired early did not expire at its expires_at (still ahead): its page gives no date.
+  const expiredAt = s.expires_at <= found.ctx.actor.now ? s.expires_at : null;
+  return { merchantName: found.ctx.actor.merchant.name, amountTotal: s.amount_total, currency: s.currency, expiredAt };
 }
 
 function isExpired(s: CheckoutSession, now: number): boolean {

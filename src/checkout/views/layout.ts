@@ -5,6 +5,8 @@ export interface LayoutOptions {
   title: string;
   body: SafeHtml;
   testMode: boolean;
+  /** The page has the payment form (its test-mode banner then points to the test cards). */
+  paymentForm?: boolean;
   /** Embedded in a merchant's page: no chrome, events for the parent. */
   embedded?: { parentOrigin: string; sessionId: string; event?: Record<string, unknown> | undefined } | undefined;
 }
@@ -25,7 +27,7 @@ export function layout(o: LayoutOptions): SafeHtml {
 <script src="${assetUrl('checkout.js')}" defer></script>
 </head>
 <body class="${e ? 'embedded' : 'hosted'}"${e ? html` data-parent-origin="${e.parentOrigin}" data-session="${e.sessionId}"` : ''}${e?.event ? html` data-checkout-event="${JSON.stringify(e.event)}"` : ''}>
-${o.testMode ? testBanner() : ''}
+${o.testMode ? testBanner(o.paymentForm === true) : ''}
 ${o.body}
 <p class="footer">Payments by Railyard</p>
 </body>
@@ -33,6 +35,6 @@ ${o.body}
 `;
 }
 
-function testBanner(): SafeHtml {
-  return html`<div class="test-banner" role="note"><strong>Test mode</strong> — this is a test checkout: no real payment will be made. Use a test card below.</div>`;
+function testBanner(paymentForm: boolean): SafeHtml {
+  return html`<div class="test-banner" role="note"><strong>Test mode</strong> — this is a test checkout: no real payment will be made.${paymentForm ? ' Use a test card below.' : ''}</div>`;
 }

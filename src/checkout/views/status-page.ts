@@ -35,7 +35,8 @@ export interface SessionFacts {
   merchantName: string;
   amountTotal: number;
   currency: string;
-  expiresAt: number;
+  /** When the session expired at its `expires_at`; null when it was expired before (by the merchant). */
+  expiredAt: number | null;
 }
 
 export function completePage(f: SessionFacts, options: { message?: string | null; link?: { href: string; text: string } | null } = {}): StatusPageModel {
@@ -58,7 +59,9 @@ export function expiredPage(f: SessionFacts, returnLink: string | null): StatusP
     kind: 'expired',
     heading: 'This checkout has expired',
     lines: [
-      `This payment page for ${f.merchantName} expired on ${formatTime(f.expiresAt)}. You have not been charged.`,
+      f.expiredAt === null
+        ? `This payment page for ${f.merchantName} has expired. You have not been charged.`
+        : `This payment page for ${f.merchantName} expired on ${formatTime(f.expiredAt)}. You have not been charged.`,
       `To buy, return to ${f.merchantName} and start a new checkout.`,
     ],
     link: returnLink ? { href: returnLink, text: `Return to ${f.merchantName}` } : null,

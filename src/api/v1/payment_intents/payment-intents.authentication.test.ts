@@ -97,6 +97,7 @@ describe.each(ENGINES)('3-D Secure through the local authentication page (%s)', 
     const reopened = await openPage(server, next.redirect_to_url.url);
     expect(reopened.text).toContain('already answered');
     expect(reopened.text).not.toContain('<form');
+    expect(reopened.text).not.toContain('Choose the outcome'); // nothing left to choose
   });
 
   it('"Fail authentication" returns the intent to requires_payment_method; another card then succeeds', async () => {
