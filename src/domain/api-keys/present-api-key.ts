@@ -1,6 +1,6 @@
 import type { ApiKeyRow, KeyType } from './api-key.js';
 
-/** The API key object (decisions.md): the full key only in the create and roll responses, `null` elsewhere. */
+/** The API key object (decisions.md): the full key (`secret`) only in the create and roll responses, absent elsewhere. */
 export interface ApiKeyObject {
   id: string;
   object: 'api_key';
@@ -9,7 +9,7 @@ export interface ApiKeyObject {
   livemode: boolean;
   /** The first 12 characters of the key, enough to recognise it. */
   prefix: string;
-  secret: string | null;
+  secret?: string;
   created: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -24,7 +24,7 @@ export function presentApiKey(row: ApiKeyRow, secret: string | null = null): Api
     type: row.type,
     livemode: row.livemode === 1,
     prefix: row.prefix,
-    secret,
+    ...(secret === null ? {} : { secret }),
     created: row.created,
     last_used_at: row.last_used_at,
     revoked_at: row.revoked_at,

@@ -9,7 +9,7 @@ export const apiKeySchema = z
     type: z.enum(['secret', 'publishable']),
     livemode: z.boolean(),
     prefix: z.string(),
-    secret: z.string().nullable().meta({ description: 'The full key, only in the create and roll responses; null elsewhere.' }),
+    secret: z.string().optional().meta({ description: 'The full key, only in the create and roll responses (absent elsewhere).' }),
     created: z.int(),
     last_used_at: z.int().nullable(),
     revoked_at: z.int().nullable(),
