@@ -108,10 +108,51 @@ function overfullArray(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Marks a numeric key right after a `metadata` segment (`metadata[0]=a`, `line_items[0][metadata][12]=b`): metadata
+ * is a map of string keys, so `0` there is a key, as it is in a JSON body, not an array index, but qs makes an array
+ * of any numeric segment. The marked key (`\u001e0`) is not numeric, and unmarkMapKeys takes one mark off every key
+ * after parsing; a name or key that already begins with the mark gets a second one here, so it comes back as given.
+ */
+const MAP_KEY_MARK = '\u001e';
+
+function markMapKeys(text: string): string {
+  if (!/metadata(?:\]|%5D)?(?:\[|%5B)\d/i.test(text)) return text;
+  return text
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
+      if (key === undefined || !FORM_KEY.test(key)) return pair;
+      const bracket = key.indexOf('[');
+      const segments = [bracket === -1 ? key : key.slice(0, bracket), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+      const marked = segments.map((segment, i) => {
+        if (segment.startsWith(MAP_KEY_MARK)) return MAP_KEY_MARK + segment;
+        return i > 0 && segments[i - 1] === 'metadata' && /^\d+$/.test(segment) ? MAP_KEY_MARK + segment : segment;
+      });
+      const rebuilt = (marked[0] ?? '') + marked.slice(1).map((segment) => `[${segment}]`).join('');
+      return encodeURIComponent(rebuilt) + (eq === -1 ? '' : pair.slice(eq));
+    })
+    .join('&');
+}
+
+function unmarkMapKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unmarkMapKeys);
+  if (value === null || typeof value !== 'object') return value;
+  // A null-prototype container, as qs makes them (plainObjects).
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    out[key.startsWith(MAP_KEY_MARK) ? key.slice(MAP_KEY_MARK.length) : key] = unmarkMapKeys(inner);
+  }
+  return out;
+}
+
 function parseForm(text: string, what: string): Record<string, unknown> {
   checkFormPairs(text, what);
   try {
-    return qs.parse(text, QS_OPTIONS);
+    const marked = markMapKeys(text);
+    const tree = qs.parse(marked, QS_OPTIONS);
+    return marked === text ? tree : (unmarkMapKeys(tree) as Record<string, unknown>);
   } catch (err) {
     const msg = err instanceof Error ? err.message : '';
     const array = msg.startsWith('Array limit') ? overfullArray(text) : undefined;

@@ -21,6 +21,22 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     request(server, 'POST', path, { key: server.merchant.keys.sk_test, form: body, headers: contentType ? { 'content-type': contentType } : {} });
   const strip = (c: Record<string, unknown>) => ({ ...c, id: undefined, created: undefined });
 
+  it('reads a numeric metadata key in a form as a key, as JSON does (metadata is a map, not an array)', async () => {
+    const json = await api.post<{ metadata: unknown }>('/v1/customers', { metadata: { '0': 'a', '1': 'b', '12': 'c' } });
+    expect(json.body.metadata).toEqual({ '0': 'a', '1': 'b', '12': 'c' });
+    const formRes = await form('metadata[0]=a&metadata[1]=b&metadata[12]=c');
+    expect(formRes.status).toBe(200);
+    expect((formRes.body as { metadata: unknown }).metadata).toEqual({ '0': 'a', '1': 'b', '12': 'c' });
+    // Nested metadata too; arrays of line items stay arrays.
+    const session = await api.post<{ metadata: unknown }>('/v1/checkout/sessions', undefined, {
+      form: 'success_url=https://example.com/s&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=500&line_items[0][price_data][product_data][name]=T&line_items[0][price_data][product_data][metadata][7]=x&line_items[0][quantity]=1&metadata[3]=y',
+    });
+    expect(session.status).toBe(200);
+    expect(session.body.metadata).toEqual({ '3': 'y' });
+    // A key that happens to begin with the parser's own mark (a control character) keeps it, and is refused as such.
+    expectError(await form('metadata[1]=a&metadata[%1E2]=b'), 400, 'parameter_invalid');
+  });
+
   it('gives the same object for a JSON body and its bracket-form spelling', async () => {
     const json = await api.post('/v1/customers', {
       email: 'same@example.com',

@@ -55,6 +55,17 @@ function encode(tree: Record<string, Tree>, style: { encodeBrackets: boolean; pl
 /** Plain-object copy, so null-prototype containers compare like JSON.parse results. */
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
+describe('bracket form parser: metadata keys', () => {
+  it('reads a numeric segment after metadata as a map key, anywhere, and gives every other name back as sent', () => {
+    expect(parseBracketForm('metadata[0]=a&metadata[12]=b')).toEqual({ metadata: { '0': 'a', '12': 'b' } });
+    expect(parseBracketForm('line_items[0][price_data][product_data][metadata][7]=x&line_items[1][quantity]=2')).toEqual({
+      line_items: [{ price_data: { product_data: { metadata: { '7': 'x' } } } }, { quantity: '2' }],
+    });
+    expect(parseBracketForm('metadata[1]=a&metadata[%1E2]=b&%1Ename=q')).toEqual({ metadata: { '1': 'a', '\u001e2': 'b' }, '\u001ename': 'q' });
+    expect(parseBracketForm('%1Ename=q')).toEqual({ '\u001ename': 'q' });
+  });
+});
+
 describe('bracket form parser (properties)', () => {
   it('parses any encodable tree back to the tree itself, as JSON.parse gives it', () => {
     fc.assert(
