@@ -99,7 +99,7 @@ export function shippingInEffect(session: CheckoutSession, collected: CollectedD
  * Merges what the buyer just gave over what was collected before (a field left out keeps its value; `""` clears
  * it), checking every value given, on every surface alike: a name of at most 150 characters without `< > { }`; a
  * phone of digits, spaces and `+ ( ) . -` with 5 to 15 digits; each address's country (and, for shipping, that the
- * session ships there). When the merchant fixed the email (`fixedEmail`, see merchantFixedEmail), that one wins: a
+ * session ships there; a session that collects no shipping address ignores one given). When the merchant fixed the email (`fixedEmail`, see merchantFixedEmail), that one wins: a
  * different email is refused, the same one (letter case aside) is accepted, and none is kept. A refusal is a 400
  * `parameter_invalid` naming the field, and nothing is merged.
  */
@@ -128,12 +128,13 @@ export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDet
   if (input.shipping_address !== undefined) {
     const address = toAddress(input.shipping_address);
     checkCountry(address, 'shipping_address');
-    if (!session.shipping_address_collection) {
-      throw new AppError('parameter_invalid', 'This session does not collect a shipping address.', { param: 'shipping_address' });
+    // A session that collects no shipping address takes one given anyway (a checkout form that always sends every
+    // field) without keeping it: it ships nowhere, as its hosted page, which has no such field, would not either.
+    if (session.shipping_address_collection) {
+      checkShippingCountry(session, address, 'shipping_address');
+      next.shipping_address = address;
+      if (input.name !== undefined) next.shipping_name = input.name || null;
     }
-    checkShippingCountry(session, address, 'shipping_address');
-    next.shipping_address = address;
-    if (input.name !== undefined) next.shipping_name = input.name || null;
   }
   return next;
 }

@@ -318,6 +318,11 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
     const plain = await embeddedSession(api, cat);
     expectError(await confirm(pk, plain, { payment_method: 'pm_card_visa', phone: 'abc' }), 400, 'parameter_invalid', 'phone');
     expect((await ok(api.get(`/v1/checkout/sessions/${plain.id as string}`))).status).toBe('open');
+    // A shipping address sent to a session that collects none is taken and not kept (its country is still checked).
+    const shipping = { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' };
+    expectError(await confirm(pk, plain, { payment_method: 'pm_card_visa', email: 'b@example.com', shipping_address: { ...shipping, country: 'ZZ' } }), 400, 'parameter_invalid', 'shipping_address[country]');
+    expect(await ok(confirm(pk, plain, { payment_method: 'pm_card_visa', email: 'b@example.com', name: 'Ada', shipping_address: shipping }))).toMatchObject({ status: 'complete' });
+    expect((await ok(api.get(`/v1/checkout/sessions/${plain.id as string}`))).shipping_details).toBeNull();
 
     expect(await ok(confirm(pk, s, good))).toMatchObject({ status: 'complete' });
     expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({
