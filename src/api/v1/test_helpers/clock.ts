@@ -20,7 +20,7 @@ export const retrieveClockEndpoint = defineEndpoint({
 export const advanceClockEndpoint = defineEndpoint({
   method: 'POST',
   paths: ['/v1/test_helpers/advance_clock'],
-  summary: "Move the merchant's test-mode clock forward",
+  summary: "Move the merchant's test-mode clock forward by `seconds` (1 to 31,536,000)",
   tags: ['Test helpers'],
   testModeOnly: true,
   body: z.strictObject({ seconds: zInt(1, MAX_ADVANCE_S) }),
