@@ -173,7 +173,15 @@ async function settle(monitor: Store): Promise<void> {
 /** A fresh, empty database on the engine (the test harness's helper). */
 const database = (engine: string) => freshDatabase(engine as Engine);
 
-/** Copies a template row of `table` n times with new ids and older `created` values, in SQL. */
+/**
+ * Copies a template row of `table` n times with new ids and older `created` values, in SQL. The copies' ids are
+ * older too (`cs_0000…`, below every id minted now, whose time part starts far above `0`), as a million sessions
+ * made before would have: new ids then land at the right edge of each id index, as they do in production. Ids
+ * that sorted after the new ones (`cs_seed…`, the earlier seeding) made every id-index insert land in the middle of
+ * a million-entry index instead: PostgreSQL's B-tree read about half as many blocks again per merged INSERT of
+ * sessions and PaymentIntents (`pg_stat_statements`: 183 → 250 and 77 → 122 blocks a statement), a cost no
+ * deployment has.
+ */
 async function seedCopies(url: string, table: string, prefix: string, n: number): Promise<void> {
   const store = openStore(url);
   try {
@@ -181,7 +189,7 @@ async function seedCopies(url: string, table: string, prefix: string, n: number)
     if (!template) throw new Error(`no ${table} row to copy`);
     const columns = Object.keys(template);
     const select = columns.map((c) => {
-      if (c === 'id') return store.engine === 'postgres' ? `'${prefix}_seed' || lpad(n::text, 9, '0')` : `'${prefix}_seed' || printf('%09d', n)`;
+      if (c === 'id') return store.engine === 'postgres' ? `'${prefix}_0' || lpad(n::text, 23, '0')` : `'${prefix}_0' || printf('%023d', n)`;
       if (c === 'created') return `created - 86400 - n`;
       if (c === 'status' && table === 'checkout_sessions') return `'expired'`;
       return `"${c}"`;
