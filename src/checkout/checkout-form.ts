@@ -35,8 +35,6 @@ export interface PagePayment {
 export type FormResult = { ok: true; values: FormValues; payment: PagePayment } | { ok: false; values: FormValues; errors: PageErrors };
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
-/** A name's and a phone's rules are the domain's (collect-details.ts), shared with the client-side API. */
-const MAX_NAME = MAX_BUYER_NAME;
 const MAX_LINE = 200;
 const MAX_CITY = 100;
 const MAX_POSTAL = 20;
@@ -71,7 +69,7 @@ export function readFormValues(body: Body): FormValues {
   const card = sub(body, 'card');
   return {
     email: text(body.email, 512),
-    name: text(body.name, MAX_NAME),
+    name: text(body.name, MAX_BUYER_NAME),
     phone: text(body.phone, 25),
     shipping: addressFrom(body.shipping_address),
     billing: addressFrom(body.billing_address),
@@ -197,7 +195,7 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
 
   const nameProblem = values.name === '' ? null : buyerNameProblem(values.name);
   if (values.name === '') fields.name = 'Enter your full name.';
-  else if (nameProblem === 'too_long') fields.name = `Your name must be at most ${MAX_NAME} characters.`;
+  else if (nameProblem === 'too_long') fields.name = `Your name must be at most ${MAX_BUYER_NAME} characters.`;
   else if (nameProblem === 'forbidden_characters') fields.name = 'Your name cannot contain the characters < > { }.';
 
   let phone: string | null = null;

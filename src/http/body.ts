@@ -38,6 +38,19 @@ function decodeFormComponent(text: string): string | undefined {
   }
 }
 
+/** A pair's name, as written (still percent-encoded) and decoded (undefined when its encoding is malformed). */
+function pairKey(pair: string): { raw: string; key: string | undefined; eq: number } {
+  const eq = pair.indexOf('=');
+  const raw = eq === -1 ? pair : pair.slice(0, eq);
+  return { raw, key: decodeFormComponent(raw), eq };
+}
+
+/** A bracket name's segments: `a[b][0][]` → `a`, `b`, `0`, `` (empty for a push). */
+function keySegments(key: string): string[] {
+  const bracket = key.indexOf('[');
+  return [bracket === -1 ? key : key.slice(0, bracket), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+}
+
 function shortName(name: string): string {
   return name.length > 200 ? `${name.slice(0, 200)}…` : name;
 }
@@ -53,9 +66,7 @@ function checkFormPairs(text: string, what: string): void {
     if (++pairs > MAX_FORM_PARAMETERS) {
       throw new AppError('body_invalid', `The ${what} has more than ${MAX_FORM_PARAMETERS} parameters.`);
     }
-    const eq = pair.indexOf('=');
-    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
-    const key = decodeFormComponent(rawKey);
+    const { raw: rawKey, key, eq } = pairKey(pair);
     if (key === undefined) {
       throw new AppError('body_invalid', `The ${what} has a parameter name with malformed percent-encoding: ${shortName(rawKey)}.`);
     }
@@ -71,7 +82,7 @@ function checkFormPairs(text: string, what: string): void {
         param: shortName(key),
       });
     }
-    const names = [key.slice(0, key.indexOf('[') === -1 ? undefined : key.indexOf('[')), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+    const names = keySegments(key);
     const proto = names.indexOf('__proto__');
     if (proto !== -1) {
       const name = paramName(names.slice(0, proto + 1));
@@ -90,10 +101,9 @@ function checkFormPairs(text: string, what: string): void {
 function overfullArray(text: string): string | undefined {
   const pushes = new Map<string, number>();
   for (const pair of text.split('&')) {
-    const eq = pair.indexOf('=');
-    const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
+    const { key } = pairKey(pair);
     if (!key) continue;
-    const names = [key.slice(0, key.indexOf('[') === -1 ? undefined : key.indexOf('[')), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+    const names = keySegments(key);
     for (let i = 1; i < names.length; i++) {
       const segment = names[i] ?? '';
       const array = paramName(names.slice(0, i));
@@ -121,11 +131,9 @@ function markMapKeys(text: string): string {
   return text
     .split('&')
     .map((pair) => {
-      const eq = pair.indexOf('=');
-      const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
+      const { key, eq } = pairKey(pair);
       if (key === undefined || !FORM_KEY.test(key)) return pair;
-      const bracket = key.indexOf('[');
-      const segments = [bracket === -1 ? key : key.slice(0, bracket), ...[...key.matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+      const segments = keySegments(key);
       const marked = segments.map((segment, i) => {
         if (segment.startsWith(MAP_KEY_MARK)) return MAP_KEY_MARK + segment;
         return i > 0 && segments[i - 1] === 'metadata' && /^\d+$/.test(segment) ? MAP_KEY_MARK + segment : segment;

@@ -4,6 +4,7 @@ import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { limitReached, loadLinkRow, saveLink, type CheckoutLink } from './checkout-link.js';
 import { buildAfterCompletion, type AfterCompletionInput } from './create-checkout-link.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdateCheckoutLinkInput {
   active?: boolean | undefined;
@@ -45,7 +46,7 @@ export async function updateCheckoutLink(ctx: OpContext, id: string, input: Upda
     }
     next.active = false;
   }
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   await saveLink(ctx, next);
   await recordEvent(ctx, 'checkout_link.updated', next);
   return next;

@@ -55,9 +55,13 @@ function checkPhone(phone: string): void {
  * or null when the buyer gives theirs. The page shows a fixed email read-only; the API refuses another one.
  */
 export async function merchantFixedEmail(ctx: OpContext, session: CheckoutSession): Promise<string | null> {
-  if (session.customer_email) return session.customer_email;
-  if (session.customer === null) return null;
-  const customer = await findObject<StoredCustomer>(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, session.customer);
+  return session.customer_email || (await customerEmail(ctx, session.customer));
+}
+
+/** The email a customer has, when it has one (a deleted customer has none). */
+export async function customerEmail(ctx: OpContext, id: string | null): Promise<string | null> {
+  if (id === null) return null;
+  const customer = await findObject<StoredCustomer>(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, id);
   return customer && !isDeleted(customer) && customer.email ? customer.email : null;
 }
 

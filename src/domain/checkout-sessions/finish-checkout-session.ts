@@ -1,27 +1,18 @@
 import type { OpContext } from '../context.js';
 import { createCustomer } from '../customers/create-customer.js';
-import { isDeleted } from '../customers/customer.js';
-import { retrieveCustomer } from '../customers/retrieve-customer.js';
 import { recordEvent } from '../events/record-event.js';
 import { recordLinkCompletion } from '../checkout-links/record-link-completion.js';
 import { createOrderFromSession } from '../orders/create-order-from-session.js';
 import { decideSessionGovernance, onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
 import type { PaymentIntent } from '../payment-intents/payment-intent.js';
 import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
-import { merchantFixedEmail, shippingInEffect } from './collect-details.js';
+import { customerEmail, merchantFixedEmail, shippingInEffect } from './collect-details.js';
 import type { CheckoutSession, CollectedDetails } from './session.js';
 import { loadSessionRow, saveSession, selectSession } from './session-store.js';
 
 /** A Customer is made at completion when asked (`always`), or when the session's mode needs one (`order`). */
 export function sessionNeedsCustomer(session: CheckoutSession): boolean {
   return session.customer === null && (session.customer_creation === 'always' || session.mode === 'order');
-}
-
-/** The email a session's customer has, when it has one (a deleted customer has none). */
-export async function customerEmail(ctx: OpContext, id: string | null): Promise<string | null> {
-  if (id === null) return null;
-  const c = await retrieveCustomer(ctx, id);
-  return isDeleted(c) ? null : c.email;
 }
 
 /** Creates the Customer a session's buyer becomes, from what they gave. */
@@ -46,13 +37,15 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
   const current = row.session;
   if (current.status !== 'open') return current;
   const collected = row.collected;
-  let customer = current.customer ?? collected.customer ?? intent?.customer ?? null;
-  const knownEmail = await customerEmail(ctx, customer);
+  const existing = current.customer ?? collected.customer ?? intent?.customer ?? null;
+  // The email the merchant fixed wins over anything the buyer gave (mergeBuyerDetails keeps none then); the
+  // customer the payment named is looked up only when neither gave one.
+  const email =
+    (await merchantFixedEmail(ctx, current)) ?? collected.email ?? (await customerEmail(ctx, existing)) ?? intent?.receipt_email ?? null;
+  let customer = existing;
   if (customer === null && sessionNeedsCustomer(current)) {
     customer = (await createSessionCustomer(ctx, current, collected, intent?.receipt_email ?? null)).id;
   }
-  // The email the merchant fixed wins over anything the buyer gave (mergeBuyerDetails keeps none then).
-  const email = (await merchantFixedEmail(ctx, current)) ?? collected.email ?? knownEmail ?? intent?.receipt_email ?? null;
   const next: CheckoutSession = {
     ...current,
     status: 'complete',

@@ -9,6 +9,7 @@ import { applyShipping } from './select-shipping-option.js';
 import type { CheckoutSession } from './session.js';
 import { loadSessionRow, saveSession } from './session-store.js';
 import { resolveShippingOptions, type ShippingOptionInput } from './shipping-options.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdateCheckoutSessionInput {
   metadata?: Metadata | '' | undefined;
@@ -45,7 +46,7 @@ export async function updateCheckoutSession(ctx: OpContext, id: string, input: U
     const options = await resolveShippingOptions(ctx, input.shipping_options, current.currency);
     next = await applyShipping(ctx, { ...next, shipping_options: options }, row.lineItems, options[0]?.shipping_rate, 'shipping_options');
   }
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   await saveSession(ctx, next);
   return next;
 }

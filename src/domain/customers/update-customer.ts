@@ -6,6 +6,7 @@ import { recordEvent } from '../events/record-event.js';
 import type { CreateCustomerInput } from './create-customer.js';
 import { CUSTOMERS_TABLE, isDeleted, textOrNull, toAddress, type Customer } from './customer.js';
 import { retrieveCustomer } from './retrieve-customer.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export type UpdateCustomerInput = CreateCustomerInput;
 
@@ -26,7 +27,7 @@ export async function updateCustomer(ctx: OpContext, id: string, input: UpdateCu
     next.address = input.address === null ? null : toAddress({ ...current.address, ...input.address });
   }
   next.metadata = mergeMetadata(current.metadata, input.metadata);
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   await updateObject(ctx.db, CUSTOMERS_TABLE, ctx.actor.scope, next, { email: next.email });
   await recordEvent(ctx, 'customer.updated', next);
   return next;

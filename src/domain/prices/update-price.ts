@@ -8,6 +8,7 @@ import { retrieveProduct } from '../products/retrieve-product.js';
 import { claimLookupKey } from './claim-lookup-key.js';
 import { loadPrice } from './load-price.js';
 import { lookupKeyConflict, PRICES_TABLE, priceColumns, type Price, type TaxBehavior } from './price.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdatePriceInput {
   active?: boolean | undefined;
@@ -66,7 +67,7 @@ export async function updatePrice(ctx: OpContext, id: string, input: UpdatePrice
     }
   }
 
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   try {
     await updateObject(ctx.db, PRICES_TABLE, ctx.actor.scope, next, priceColumns(next), { immediate: true });
   } catch (err) {

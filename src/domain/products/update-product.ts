@@ -6,6 +6,7 @@ import { recordEvent } from '../events/record-event.js';
 import { loadPrice } from '../prices/load-price.js';
 import { loadProduct } from './load-product.js';
 import { PRODUCTS_TABLE, productColumns, type Product, type ProductInput } from './product.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdateProductInput extends Partial<Omit<ProductInput, 'name'>> {
   name?: string | undefined;
@@ -60,7 +61,7 @@ export async function updateProduct(ctx: OpContext, id: string, input: UpdatePro
     }
   }
 
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   next.updated = ctx.actor.now;
   await updateObject(ctx.db, PRODUCTS_TABLE, ctx.actor.scope, next, productColumns(next));
   await recordEvent(ctx, 'product.updated', next);

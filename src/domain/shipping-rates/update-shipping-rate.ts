@@ -6,6 +6,7 @@ import { recordEvent } from '../events/record-event.js';
 import type { TaxBehavior } from '../prices/price.js';
 import { loadShippingRate } from './load-shipping-rate.js';
 import { SHIPPING_RATES_TABLE, shippingRateColumns, type ShippingRate } from './shipping-rate.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdateShippingRateInput {
   active?: boolean | undefined;
@@ -37,7 +38,7 @@ export async function updateShippingRate(
     }
     next.tax_behavior = input.tax_behavior;
   }
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   await updateObject(ctx.db, SHIPPING_RATES_TABLE, ctx.actor.scope, next, shippingRateColumns(next));
   await recordEvent(ctx, 'shipping_rate.updated', next);
   return next;

@@ -6,6 +6,7 @@ import { WEBHOOK_ENDPOINTS_TABLE, type EndpointStatus, type WebhookEndpoint } fr
 import { forgetSubscriptions } from './endpoint.js';
 import { retrieveWebhookEndpoint } from './retrieve-webhook-endpoint.js';
 import { ensureTargetAllowed } from './target.js';
+import { isUnchanged } from '../../lib/unchanged.js';
 
 export interface UpdateWebhookEndpointInput {
   url?: string | undefined;
@@ -32,7 +33,7 @@ export async function updateWebhookEndpoint(ctx: OpContext, id: string, input: U
     description: input.description === undefined ? current.description : input.description === '' ? null : input.description,
     metadata: mergeMetadata(current.metadata, input.metadata),
   };
-  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  if (isUnchanged(next, current)) return current;
   forgetSubscriptions(ctx.actor.scope);
   await updateObject(ctx.db, WEBHOOK_ENDPOINTS_TABLE, ctx.actor.scope, next, { status: next.status });
   await recordEvent(ctx, 'webhook_endpoint.updated', next);
