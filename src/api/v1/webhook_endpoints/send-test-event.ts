@@ -22,7 +22,6 @@ export const sendTestEventEndpoint = defineEndpoint({
   paths: ['/v1/webhook_endpoints/:id/send_test_event'],
   summary: 'Send a signed synthetic event of a chosen type to this endpoint (not retried; see delivery_attempts)',
   tags: ['Webhook endpoints'],
-  idempotency: 'optional',
   params: webhookEndpointIdParams,
   body: z.strictObject({
     type: zText(100, { min: 1 }).refine(isKnownEventType, { error: 'is not a known event type' }),
