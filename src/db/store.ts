@@ -123,6 +123,8 @@ function openSqlite(path: string): Store {
   // roll back to: in memory rather than a temporary file (measured under PaymentIntent load: the journal's writes
   // were about an eighth of the server's CPU, most of it in system calls). Durability is the WAL's, unchanged.
   database.pragma('temp_store = MEMORY');
+  // SQLite's own lower() folds ASCII letters only, so a search for "élan" missed "ÉLAN" (PostgreSQL folds them all).
+  database.function('lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
   cachePreparedStatements(database);
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
   const wal = memory ? undefined : new WalSync(`${resolve(path)}-wal`);

@@ -77,6 +77,13 @@ describe.each(ENGINES)('customers lifecycle details (%s)', (engine) => {
     expectError(await api.get('/v1/customers?search='), 400, 'parameter_invalid', 'search');
   });
 
+  it('folds accented capitals in search as in any other letter (ÉLAN, élan, Ünï)', async () => {
+    const id = (await api.post('/v1/customers', { name: 'Ünïcode ÉLAN', email: 'accents@shop.example' })).body.id as string;
+    for (const q of ['ÉLAN', 'élan', 'Ünï', 'üNÏCODE']) {
+      expect(((await api.get(`/v1/customers?search=${encodeURIComponent(q)}`)).body.data as { id: string }[]).map((c) => c.id)).toEqual([id]);
+    }
+  });
+
   it('creates a customer with every documented field and the B shape defaults', async () => {
     const res = await api.post('/v1/customers', {
       email: 'grace@example.com',
