@@ -28,6 +28,8 @@ export interface App {
 /** Builds the HTTP application: parsers, the edge hooks, every endpoint and one error handler. */
 export async function buildApp(deps: Deps): Promise<App> {
   const runtime = createRuntime(deps);
+  /** X-RateLimit-* for a response no limit counts (as the onSend hook below shows them): the IP's allowance, unspent. */
+  const ipRateHeaders = (ip: string) => rateHeaders(runtime.rateLimiter.peek(`ip:${ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs()));
   const app = Fastify({
     // The request log's `req` shows the URL with secrets (a client_secret, a pasted key) redacted.
     loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }) as unknown as FastifyBaseLogger,
@@ -50,6 +52,7 @@ export async function buildApp(deps: Deps): Promise<App> {
         .code(e.status)
         .header('Request-Id', request.id)
         .header('X-API-Version', CURRENT_API_VERSION)
+        .headers(ipRateHeaders(request.ip))
         .type('application/json; charset=utf-8')
         .send(JSON.stringify(errorBody(e)));
     },
@@ -66,8 +69,9 @@ export async function buildApp(deps: Deps): Promise<App> {
         const body = JSON.stringify(errorBody(e));
         // A response to HEAD carries no body (a client would read it as garbage after the headers).
         const head = raw?.subarray(0, 5).toString('latin1') === 'HEAD ';
+        const rate = Object.entries(ipRateHeaders(socket.remoteAddress ?? '')).map(([k, v]) => `${k}: ${v}\r\n`).join('');
         socket.write(
-          `HTTP/1.1 ${e.status} Bad Request\r\nRequest-Id: req_${randomBase62(16)}\r\nX-API-Version: ${CURRENT_API_VERSION}\r\n` +
+          `HTTP/1.1 ${e.status} Bad Request\r\nRequest-Id: req_${randomBase62(16)}\r\nX-API-Version: ${CURRENT_API_VERSION}\r\n${rate}` +
             `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
         );
       }
@@ -208,18 +212,19 @@ async function authenticate(
     if (d && !d.allowed) throw rateLimitError(d);
     throw err;
   }
+  const { merchant, livemode } = principal;
+  reply.header('X-API-Version', merchant.default_api_version);
+  // Counted before the key type is checked: a publishable key refused here spends its merchant's allowance too.
+  const tier = request.routeOptions.config.rateLimit ?? 'default';
+  const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, runtime.rateLimits[tier], nowMs);
+  for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+  if (!d.allowed && deps.config.rateLimits) throw rateLimitError(d);
   if (auth === 'secret' && principal.keyType !== 'secret') {
     throw new AppError(
       'secret_key_required',
       'This API call needs a secret key (sk_test_… or sk_live_…); publishable keys only work for client-side checkout calls.',
     );
   }
-  const { merchant, livemode } = principal;
-  reply.header('X-API-Version', merchant.default_api_version);
-  const tier = request.routeOptions.config.rateLimit ?? 'default';
-  const d = runtime.rateLimiter.take(`${merchant.id}:${livemode ? 1 : 0}:${tier}`, runtime.rateLimits[tier], nowMs);
-  for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
-  if (!d.allowed && deps.config.rateLimits) throw rateLimitError(d);
   const requested = request.headers['x-api-version'];
   let apiVersion = merchant.default_api_version;
   if (requested !== undefined) {

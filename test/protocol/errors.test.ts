@@ -67,9 +67,12 @@ describe.each(ENGINES)('error envelope (%s)', (engine) => {
     expect(JSON.parse(badEscape.body).error).toMatchObject({ type: 'invalid_request_error', code: 'request_malformed', param: null });
     expect(badEscape.headers['request-id']).toMatch(/^req_/);
     expect(badEscape.headers['x-api-version']).toBe('2026-03-09');
+    expect(badEscape.headers['x-ratelimit-limit']).toBe('100');
     const badLine = await rawHttp(server.url, 'GET /v1/cus tomers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(badLine.status).toBe(400);
     expect(JSON.parse(badLine.body).error.code).toBe('request_malformed');
+    expect(badLine.headers['x-ratelimit-limit']).toBe('100');
+    expect(badLine.headers['x-ratelimit-remaining']).toMatch(/^\d+$/);
     const longSegment = await api.get(`/v1/customers/cus_${'a'.repeat(400)}`);
     expectError(longSegment, 400, 'request_malformed', null);
     const longId = await api.get(`/v1/customers/cus_${'a'.repeat(280)}`);

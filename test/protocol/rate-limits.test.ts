@@ -43,6 +43,26 @@ describe.each(ENGINES)('rate limits (%s)', (engine) => {
     expect((await get(undefined, '/v1/nope', ip)).headers['x-ratelimit-remaining']).toBe('99');
   });
 
+  it('counts a publishable key refused on a secret-key endpoint against its merchant and mode', async () => {
+    const m = await server.newMerchant('Publishable');
+    const api = client(server, m.keys.pk_test);
+    for (const remaining of ['1499', '1498']) {
+      const res = await api.get('/v1/customers');
+      expectError(res, 401, 'secret_key_required', null);
+      expect(res.headers.get('x-ratelimit-remaining')).toBe(remaining);
+    }
+    expect((await client(server, m.keys.sk_test).get('/v1/customers')).headers.get('x-ratelimit-remaining')).toBe('1497');
+  });
+
+  it('shows the headers on answers the router cannot route (a malformed URL), without spending any', async () => {
+    const ip = '10.9.8.6';
+    const res = await get(undefined, '/v1/customers/%ZZ', ip);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.payload).error.code).toBe('request_malformed');
+    expect(res.headers['x-ratelimit-limit']).toBe('100');
+    expect(res.headers['x-ratelimit-remaining']).toBe('100');
+  });
+
   it('answers the 1,501st request of a minute with 429 rate_limit_error and Retry-After, per merchant and mode', async () => {
     clock.advance(60);
     const m = await server.newMerchant('Busy');
