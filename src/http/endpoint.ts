@@ -130,7 +130,7 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
           const response = await deps.store.withTransaction(work);
           return sendJson(reply, response.status, response.body);
         }
-        const execution = await runtime.idempotency.run(actor.scope, key, fingerprint(e.method, samePath(path), rawBody), actor.now, work);
+        const execution = await runtime.idempotency.run(actor.scope, key, fingerprint(e.method, path, rawBody), actor.now, work);
         if (execution.replayed) reply.header('Idempotent-Replayed', 'true');
         return sendJson(reply, execution.response.status, execution.response.body);
       },
@@ -145,14 +145,3 @@ function render(result: unknown, actor: Actor): string {
 function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
-
-/**
- * The path as the Idempotency-Key fingerprint sees it: one spelling for the documented aliases of one endpoint, so
- * that a retry through the other alias (`/v1/checkout_sessions…` for `/v1/checkout/sessions…`) or with a trailing
- * slash replays the first answer instead of being refused as a different request.
- */
-export function samePath(path: string): string {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return trimmed.replace(/^\/v1\/checkout_sessions(?=\/|$)/, '/v1/checkout/sessions');
-}
-
