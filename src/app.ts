@@ -28,7 +28,7 @@ export interface App {
 /** Builds the HTTP application: parsers, the edge hooks, every endpoint and one error handler. */
 export async function buildApp(deps: Deps): Promise<App> {
   const runtime = createRuntime(deps);
-  /** X-RateLimit-* for a response no limit counts (as the onSend hook below shows them): the IP's allowance, unspent. */
+  /** X-RateLimit-* for a response no limit counts: the client IP's unauthenticated allowance, shown, not spent. */
   const ipRateHeaders = (ip: string) => rateHeaders(runtime.rateLimiter.peek(`ip:${ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs()));
   const app = Fastify({
     // The request log's `req` shows the URL with secrets (a client_secret, a pasted key) redacted.
@@ -141,8 +141,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   // the client IP's unauthenticated allowance, without spending any of it.
   app.addHook('onSend', async (request, reply) => {
     if (reply.hasHeader('X-RateLimit-Limit')) return;
-    const d = runtime.rateLimiter.peek(`ip:${request.ip}`, runtime.rateLimits.unauthenticated, deps.clock.nowMs());
-    for (const [k, v] of Object.entries(rateHeaders(d))) reply.header(k, v);
+    reply.headers(ipRateHeaders(request.ip));
   });
 
   // On SQLite a commit is visible a moment before it is durable (its WAL sync runs off the event loop): a response

@@ -38,10 +38,12 @@ export async function finishCheckoutSession(ctx: OpContext, sessionId: string, i
   if (current.status !== 'open') return current;
   const collected = row.collected;
   const existing = current.customer ?? collected.customer ?? intent?.customer ?? null;
-  // The email the merchant fixed wins over anything the buyer gave (mergeBuyerDetails keeps none then); the
-  // customer the payment named is looked up only when neither gave one.
+  // The email the merchant fixed wins over anything the buyer gave (mergeBuyerDetails keeps none then); another
+  // customer (the buyer's or the payment's) is looked up only when neither gave one. The session's own customer was
+  // already looked up by merchantFixedEmail.
+  const otherCustomer = existing === current.customer ? null : existing;
   const email =
-    (await merchantFixedEmail(ctx, current)) ?? collected.email ?? (await customerEmail(ctx, existing)) ?? intent?.receipt_email ?? null;
+    (await merchantFixedEmail(ctx, current)) ?? collected.email ?? (await customerEmail(ctx, otherCustomer)) ?? intent?.receipt_email ?? null;
   let customer = existing;
   if (customer === null && sessionNeedsCustomer(current)) {
     customer = (await createSessionCustomer(ctx, current, collected, intent?.receipt_email ?? null)).id;
