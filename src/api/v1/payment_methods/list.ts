@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listPaymentMethods } from '../../../domain/payment-methods/list-payment-methods.js';
+import { requireCustomer } from '../../../domain/payment-methods/customer-reference.js';
 import { zOneOf } from '../../../http/catalog-params.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
@@ -23,8 +24,11 @@ export const listPaymentMethodsEndpoint = defineEndpoint({
   response: listSchema(paymentMethodSchema),
   handler: async ({ deps, actor, db, query, path }) => {
     await applyExpand([], query.expand, {}, { list: true });
+    const ctx = { deps, actor, db };
+    // As under /v1/customers/{id}/payment_methods: an unknown or deleted customer is a 404, not an empty list.
+    if (query.customer !== undefined) await requireCustomer(ctx, query.customer);
     const page = await listPaymentMethods(
-      { deps, actor, db },
+      ctx,
       { customer: query.customer, type: query.type, created: createdFilters(query.created) },
       pageRequest(query),
     );

@@ -49,10 +49,18 @@ describe.each(ENGINES)('payment methods (%s)', (engine) => {
     expectError(await api.get('/v1/customers/cus_nope/payment_methods'), 404, 'resource_missing', 'id');
     expectError(await client(server, server.other.keys.sk_test).get(`/v1/customers/${customer}/payment_methods`), 404, 'resource_missing', 'id');
     expectError(await api.get(`/v1/customers/${customer}/payment_methods?type=sepa`), 400, 'parameter_invalid', 'type');
+    // The filter of GET /v1/payment_methods answers as the path does: 404 for a customer that is not there.
+    expectError(await api.get('/v1/payment_methods?customer=cus_nope'), 404, 'resource_missing', 'customer');
+    expectError(await client(server, server.other.keys.sk_test).get(`/v1/payment_methods?customer=${customer}`), 404, 'resource_missing', 'customer');
 
     // The stored copy pays for that customer.
     const pi = await api.post('/v1/payment_intents', { amount: 1_000, currency: 'usd', customer, payment_method: attached.body.id, confirm: true });
     expect(pi.body).toMatchObject({ status: 'succeeded', payment_method: attached.body.id });
+
+    // A deleted customer's cards are listed by neither path.
+    expect((await api.del(`/v1/customers/${customer}`)).status).toBe(200);
+    expectError(await api.get(`/v1/payment_methods?customer=${customer}`), 404, 'resource_missing', 'customer');
+    expectError(await api.get(`/v1/customers/${customer}/payment_methods`), 404, 'resource_missing', 'id');
   });
 
   it('creates a card PaymentMethod from card details, attaches and detaches it by id', async () => {
