@@ -23,7 +23,9 @@ export async function insertPrice(
     });
   }
   try {
-    await insertObject(ctx.db, PRICES_TABLE, ctx.actor.scope, price, priceColumns(price), { immediate: true });
+    // Only a lookup key can collide, so only then is the insert sent at once to catch it here; an inline price
+    // (price_data) travels with the transaction's other writes.
+    await insertObject(ctx.db, PRICES_TABLE, ctx.actor.scope, price, priceColumns(price), { immediate: price.lookup_key !== null });
   } catch (err) {
     if (price.lookup_key !== null && isUniqueViolation(err)) throw lookupKeyConflict(price.lookup_key, keyParam);
     throw err;
