@@ -332,4 +332,22 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(fieldError(res.html, 'email')).toBe('Enter a valid email address.');
     expect(res.html).toContain('<a href="#email">');
   });
+
+  it('sends a page once when its answer waits for a sync of the database (SQLite: a commit not yet durable)', async () => {
+    const s = await createSession();
+    const store = server().store;
+    const whenDurable = store.whenDurable.bind(store);
+    // As when another request's commit is still being synced: the page's answer waits for it.
+    store.whenDurable = () => new Promise<void>((resolve) => setTimeout(resolve, 30));
+    try {
+      for (const page of await Promise.all([getPage(server().url, path(s)), getPage(server().url, path(s))])) {
+        expect(page.status).toBe(200);
+        expect(page.html).toContain('Pay $31.00');
+      }
+    } finally {
+      store.whenDurable = whenDurable;
+    }
+    expect(server().logs.text()).not.toContain('Reply was already sent');
+    expect((await getPage(server().url, path(s))).status).toBe(200);
+  });
 });

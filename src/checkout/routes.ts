@@ -174,7 +174,10 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       return false;
     };
 
-    /** Sends the payment form, first shown or shown again with problems. Resolves once it is sent. */
+    /**
+     * Sends the payment form, first shown or shown again with problems, and resolves to the reply: a route that
+     * resolves to anything else after sending would have Fastify send again while an onSend hook still waits.
+     */
     const showForm = async (
       reply: FastifyReply,
       status: number,
@@ -185,9 +188,9 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       values: FormValues | undefined,
       errors: PageErrors,
       event?: Record<string, unknown>,
-    ): Promise<void> => {
+    ): Promise<FastifyReply> => {
       const session = await pageSession(found);
-      sendPaymentPage(reply, status, {
+      return sendPaymentPage(reply, status, {
         config,
         merchantName: found.ctx.actor.merchant.name,
         session,
