@@ -6,7 +6,8 @@ import { sessionNotFound } from './session-store.js';
 /**
  * The session as a buyer's browser sees it (decisions.md "Client-side checkout API"): what is being bought and
  * what the buyer must provide — nothing else of the merchant's (no metadata, customer, URLs or intent). Line items
- * have the shape of the `line_items` list, with the price's metadata left out. `next_action` appears only while a
+ * have the shape of the `line_items` list, with the price's merchant-only fields (metadata, nickname, lookup key)
+ * left out. `next_action` appears only while a
  * payment waits for the buyer's authentication.
  */
 export interface ClientView {
@@ -39,7 +40,7 @@ export function presentClientView(row: SessionRow, nextAction?: RedirectNextActi
     payment_status: s.payment_status,
     mode: s.mode,
     currency: s.currency,
-    line_items: row.lineItems.map((li) => ({ ...li, price: { ...li.price, metadata: {} } })),
+    line_items: row.lineItems.map((li) => ({ ...li, price: { ...li.price, metadata: {}, nickname: null, lookup_key: null } })),
     amount_subtotal: s.amount_subtotal,
     total_details: s.total_details,
     amount_total: s.amount_total,

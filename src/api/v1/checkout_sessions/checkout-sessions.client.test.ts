@@ -56,7 +56,7 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
   afterAll(() => server.close());
 
   it('shows the public view with exactly the documented fields, under both paths, with a publishable or secret key', async () => {
-    const priced = await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 1000, metadata: { cost: 'secret' } }));
+    const priced = await ok(api.post('/v1/prices', { product: cat.product, currency: 'usd', unit_amount: 1000, metadata: { cost: 'secret' }, nickname: 'internal margin', lookup_key: 'internal_tee' }));
     const s = await embeddedSession(api, cat, {
       line_items: [{ price: priced.id, quantity: 2 }],
       metadata: { internal: 'x' },
@@ -87,7 +87,7 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
           expires_at: s.expires_at,
         });
         const [line] = view.line_items as Obj[];
-        expect(line).toMatchObject({ object: 'item', quantity: 2, amount_total: 2000, description: 'Tee', price: { id: priced.id, metadata: {} } });
+        expect(line).toMatchObject({ object: 'item', quantity: 2, amount_total: 2000, description: 'Tee', price: { id: priced.id, metadata: {}, nickname: null, lookup_key: null } });
         expect(JSON.stringify(view)).not.toContain('secret');
         expect(JSON.stringify(view)).not.toContain('internal');
       }
