@@ -73,6 +73,22 @@ export const zId = (prefix?: string) =>
     .refine((s) => !prefix || s.startsWith(`${prefix}_`), { error: `must be an id beginning with '${prefix ?? ''}_'` });
 
 export { METADATA_MAX_KEYS };
+
+/** Characters as a reader counts them (code points): an emoji is one, not the two UTF-16 units of `length`. */
+export function charCount(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
+}
 export const METADATA_KEY_MAX = 40;
 export const METADATA_VALUE_MAX = 500;
 
@@ -96,7 +112,7 @@ export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly s
         }
         for (const key of keys) {
           const value = rec[key];
-          if (key.length === 0 || key.length > METADATA_KEY_MAX || /[\u0000-\u001f\u007f[\]]/.test(key)) {
+          if (key.length === 0 || charCount(key) > METADATA_KEY_MAX || /[\u0000-\u001f\u007f[\]]/.test(key)) {
             ctx.addIssue({ code: 'custom', path: [key], message: `keys must be 1 to ${METADATA_KEY_MAX} characters without brackets or control characters` });
           } else if (key.toLowerCase().startsWith('fluveo_')) {
             ctx.addIssue({ code: 'custom', path: [key], message: "keys beginning with 'fluveo_' are reserved" });
@@ -104,7 +120,7 @@ export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly s
             ctx.addIssue({ code: 'custom', path: [key], message: `the key '${key}' is reserved here` });
           } else if (typeof value !== 'string' && value !== null) {
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
-          } else if (value !== null && value.length > METADATA_VALUE_MAX) {
+          } else if (value !== null && value.length > METADATA_VALUE_MAX && charCount(value) > METADATA_VALUE_MAX) {
             ctx.addIssue({ code: 'custom', path: [key], message: `values must be at most ${METADATA_VALUE_MAX} characters` });
           }
         }

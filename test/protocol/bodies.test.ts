@@ -227,6 +227,13 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
       expect(Object.keys(res.body.metadata as object)).toHaveLength(50);
     });
 
+    it('counts characters, not UTF-16 units: 500 emoji make a 500-character value, 40 a 40-character key', async () => {
+      const res = await api.post('/v1/customers', { metadata: { emoji: '😀'.repeat(500), ['é😀'.repeat(20)]: 'v' } });
+      expect(res.status).toBe(200);
+      expectError(await api.post('/v1/customers', { metadata: { emoji: '😀'.repeat(501) } }), 400, 'parameter_invalid', 'metadata[emoji]');
+      expectError(await api.post('/v1/customers', { metadata: { ['😀'.repeat(41)]: 'v' } }), 400, 'parameter_invalid', `metadata[${'😀'.repeat(41)}]`);
+    });
+
     it.each([
       [{ metadata: keys(51) }, 'metadata'],
       [{ metadata: { ['k'.repeat(41)]: 'v' } }, `metadata[${'k'.repeat(41)}]`],
