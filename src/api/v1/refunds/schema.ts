@@ -26,4 +26,8 @@ export const refundFields = {
   metadata: zMetadata().optional(),
 };
 
-export const refundIdParams = z.strictObject({ id: zText(255) });
+/**
+ * A refund's id in the path. Fluveo's refunds are `ref_…`; the Stripe-shaped reference names them `re_…`, so a
+ * `re_` spelling of an id is looked up as the `ref_` refund it names.
+ */
+export const refundIdParams = z.strictObject({ id: zText(255).transform((id) => (id.startsWith('re_') ? `ref_${id.slice(3)}` : id)) });
