@@ -15,15 +15,21 @@ async function changePendingWebhooks(
   change: (id: string, current: number) => number,
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  let q = db
-    .selectFrom('events')
-    .select(['id', 'data', 'pending_webhooks'])
-    .where('merchant_id', '=', scope.merchantId)
-    .where('livemode', '=', modeValue(scope))
-    .where('id', 'in', eventIds)
-    .orderBy('id');
-  if (engine === 'postgres') q = q.forUpdate();
-  const rows = (await q.execute()) as { id: string; data: string; pending_webhooks: number }[];
+  // Read in chunks, in id order across chunks (so PostgreSQL's row locks are still taken in one global order): a
+  // fan-out may settle more events at once than either engine takes parameters in one statement.
+  const ids = [...new Set(eventIds)].sort();
+  const rows: { id: string; data: string; pending_webhooks: number }[] = [];
+  for (let i = 0; i < ids.length; i += READ_CHUNK) {
+    let q = db
+      .selectFrom('events')
+      .select(['id', 'data', 'pending_webhooks'])
+      .where('merchant_id', '=', scope.merchantId)
+      .where('livemode', '=', modeValue(scope))
+      .where('id', 'in', ids.slice(i, i + READ_CHUNK))
+      .orderBy('id');
+    if (engine === 'postgres') q = q.forUpdate();
+    rows.push(...((await q.execute()) as { id: string; data: string; pending_webhooks: number }[]));
+  }
   const changed: { id: string; next: number; data: string }[] = [];
   for (const row of rows) {
     const next = Math.max(0, change(row.id, row.pending_webhooks));
@@ -53,6 +59,8 @@ async function changePendingWebhooks(
   }
 }
 
+/** Events read by one SELECT. */
+const READ_CHUNK = 1_000;
 /** Events changed by one UPDATE (three parameters each, far under either engine's limit). */
 const UPDATE_CHUNK = 200;
 
