@@ -140,6 +140,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   // shown but never refused: a response no limit counted (unknown URLs, `/`, `/openapi.json`, health checks) shows
   // the client IP's unauthenticated allowance, without spending any of it.
   app.addHook('onSend', async (request, reply) => {
+    // A redirect to a URL the merchant gave (success_url, return_url) may hold characters a header cannot carry:
+    // they are sent percent-encoded, as a browser would request them.
+    const location = reply.getHeader('location');
+    if (typeof location === 'string' && !HEADER_SAFE_URL.test(location)) reply.header('location', percentEncodeUrl(location));
     if (reply.hasHeader('X-RateLimit-Limit')) return;
     reply.headers(ipRateHeaders(request.ip));
   });
@@ -147,15 +151,26 @@ export async function buildApp(deps: Deps): Promise<App> {
   // On SQLite a commit is visible a moment before it is durable (its WAL sync runs off the event loop): a response
   // waits for that, so nobody is shown data a crash could still take back. Writes already waited for their own sync.
   if (deps.store.engine === 'sqlite') {
-    app.addHook('onSend', (_request, _reply, payload, done) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       const durable = deps.store.whenDurable();
       if (!durable) {
         done(null, payload);
         return;
       }
+      // Sending resumes outside the route's own error handling, so a failure to write the answer (which no route
+      // should cause) closes that one connection instead of escaping as an unhandled rejection.
+      const resume = (err: Error | null) => {
+        try {
+          if (err) done(err);
+          else done(null, payload);
+        } catch (failure) {
+          request.log.error({ err: failure, request_id: request.id }, 'response could not be sent');
+          reply.raw.destroy();
+        }
+      };
       durable.then(
-        () => done(null, payload),
-        (err: unknown) => done(err as Error),
+        () => resume(null),
+        (err: unknown) => resume(err as Error),
       );
     });
   }
@@ -269,4 +284,18 @@ function unprintableIdempotencyKey(raw: Buffer): boolean {
   const headEnd = raw.indexOf('\r\n\r\n');
   const lines = raw.subarray(0, headEnd === -1 ? raw.length : headEnd).toString('latin1').split('\r\n');
   return lines.some((line) => /^idempotency-key:/i.test(line) && /[\u0000-\u0008\u000a-\u001f\u007f]/.test(line));
+}
+
+/** A URL a header can carry as it is: printable ASCII, no spaces. */
+const HEADER_SAFE_URL = /^[\x21-\x7e]*$/;
+
+/** Percent-encodes (as UTF-8) every character of a URL outside printable ASCII; a lone surrogate becomes U+FFFD. */
+function percentEncodeUrl(url: string): string {
+  return url.replace(/[^\x21-\x7e]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return '%EF%BF%BD';
+    }
+  });
 }

@@ -350,4 +350,20 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(server().logs.text()).not.toContain('Reply was already sent');
     expect((await getPage(server().url, path(s))).status).toBe(200);
   });
+
+  it('redirects to a success_url with characters outside ASCII, percent-encoded', async () => {
+    const s = await createSession({ success_url: `${LANDING}/merci/✓?session_id={CHECKOUT_SESSION_ID}&note=très bien` });
+    const store = server().store;
+    const whenDurable = store.whenDurable.bind(store);
+    // Also while the answer waits for a sync (SQLite), where a header the socket refused used to end the process.
+    store.whenDurable = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
+    try {
+      const res = await pay(s);
+      expect(res.status).toBe(303);
+      expect(res.location).toBe(`${LANDING}/merci/%E2%9C%93?session_id=${s.id as string}&note=tr%C3%A8s%20bien`);
+    } finally {
+      store.whenDurable = whenDurable;
+    }
+    expect((await getPage(server().url, path(s))).status).toBe(200);
+  });
 });
