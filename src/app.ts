@@ -11,6 +11,7 @@ import { merchantNow, type Deps } from './domain/context.js';
 import { keyFromAuthorization } from './http/auth.js';
 import { headerValues } from './http/headers.js';
 import { BODY_LIMIT_BYTES, parseQueryString, queryError, registerBodyParsers } from './http/body.js';
+import { toAppError } from './http/framework-errors.js';
 import { registerEndpoint } from './http/endpoint.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { registerMetrics } from './http/metrics.js';
@@ -34,6 +35,8 @@ export async function buildApp(deps: Deps): Promise<App> {
     // The request log's `req` shows the URL with secrets (a client_secret, a pasted key) redacted.
     loggerInstance: deps.logger.child({}, { serializers: { req: serializeRequest } }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request must arrive whole within a minute (a body dripping a byte at a time would hold its socket forever).
+    requestTimeout: 60_000,
     genReqId: () => `req_${randomBase62(16)}`,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
@@ -258,21 +261,6 @@ async function authenticate(
     apiVersion,
     now: merchantNow(deps.clock, merchant, livemode),
   };
-}
-
-function toAppError(err: FastifyError | AppError): AppError {
-  if (err instanceof AppError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('body_too_large', `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes.`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('content_type_unsupported', 'Send the body as application/json or application/x-www-form-urlencoded.');
-    default:
-      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-        return new AppError('body_invalid', 'The request could not be read.');
-      }
-      return new AppError('api_error', 'An unexpected error occurred. It has been logged; retry later.');
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHENTICATION_PATH, findChallenge, type Challenge } from '../domain/authentication/challenge.js';
 import { merchantNow, type Deps, type Merchant, type OpContext } from '../domain/context.js';
 import { completePaymentIntentAuthentication } from '../domain/payment-intents/complete-authentication.js';
@@ -9,7 +9,9 @@ import { completeSetupIntentAuthentication } from '../domain/setup-intents/compl
 import { loadSetupIntent, type SetupIntent } from '../domain/setup-intents/setup-intent.js';
 import type { Db } from '../db/store.js';
 import type { Runtime } from '../http/runtime.js';
+import { AppError } from '../lib/errors.js';
 import { formatAmount } from './format.js';
+import { sendPageError } from './render.js';
 import { html, type SafeHtml } from './html.js';
 import { redirectOf } from '../domain/payment-intents/payment-intent.js';
 
@@ -159,55 +161,61 @@ function finishedPage(v: { intent: PaymentIntent | SetupIntent; returnUrl: strin
 export function registerAuthenticationPages(app: FastifyInstance, runtime: Runtime): void {
   const { deps } = runtime;
   const path = `${AUTHENTICATION_PATH}/:token`;
+  // Its own scope, so that a refused request (a body of another media type, unreadable, too large) answers a page
+  // like the rest of the checkout pages, not the API's JSON.
+  void app.register((pages, _options, done) => {
+    pages.setErrorHandler((err: FastifyError | AppError, request, reply) => sendPageError(err, request, reply));
 
-  app.get(path, { schema: { hide: true } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const v = await view(deps, token);
-    if (!v) return notFoundPage(reply);
-    const livemode = v.challenge.livemode;
-    if (!v.current) return send(reply, 200, finishedPage({ intent: v.intent, returnUrl: v.returnUrl, livemode }, 'Authentication already answered'));
-    const title = 'Confirm it is you';
-    return send(
-      reply,
-      200,
-      page(
-        title,
-        html`<h1>${title}</h1>
-<p>Your bank asks you to confirm this ${v.intent.object === 'payment_intent' ? 'payment' : 'card'}.</p>
-${await describe(v)}
-<form method="post">
-<div class="actions">
-<button class="complete" type="submit" name="result" value="complete">Complete authentication</button>
-<button class="fail" type="submit" name="result" value="fail">Fail authentication</button>
-</div>
-</form>`,
-        livemode,
-        true,
-      ),
-    );
-  });
-
-  app.post(path, { schema: { hide: true } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const answer: Answer | undefined = body.result === 'complete' || body.result === 'fail' ? body.result : undefined;
-    if (!answer) {
-      return send(reply, 400, page('Choose an outcome', html`<h1>Choose an outcome</h1><p>Go back and press one of the two buttons.</p>`, false));
-    }
-    const challenge = await findChallenge(deps.store.db, token);
-    if (!challenge) return notFoundPage(reply);
-    const outcome = await deps.store.withTransaction(async (tx) => {
-      const ctx = await contextFor(deps, tx, challenge);
-      if (!ctx) return undefined;
-      return challenge.intentType === 'payment_intent'
-        ? completePaymentIntentAuthentication(ctx, challenge.intentId, token, answer)
-        : completeSetupIntentAuthentication(ctx, challenge.intentId, token, answer);
+    pages.get(path, { schema: { hide: true } }, async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const v = await view(deps, token);
+      if (!v) return notFoundPage(reply);
+      const livemode = v.challenge.livemode;
+      if (!v.current) return send(reply, 200, finishedPage({ intent: v.intent, returnUrl: v.returnUrl, livemode }, 'Authentication already answered'));
+      const title = 'Confirm it is you';
+      return send(
+        reply,
+        200,
+        page(
+          title,
+          html`<h1>${title}</h1>
+  <p>Your bank asks you to confirm this ${v.intent.object === 'payment_intent' ? 'payment' : 'card'}.</p>
+  ${await describe(v)}
+  <form method="post">
+  <div class="actions">
+  <button class="complete" type="submit" name="result" value="complete">Complete authentication</button>
+  <button class="fail" type="submit" name="result" value="fail">Fail authentication</button>
+  </div>
+  </form>`,
+          livemode,
+          true,
+        ),
+      );
     });
-    if (!outcome) return notFoundPage(reply);
-    if (outcome.applied && outcome.returnUrl) {
-      return reply.code(303).headers(PAGE_HEADERS).header('Location', returnLocation(outcome.returnUrl, outcome.intent)).send();
-    }
-    const heading = !outcome.applied ? 'Authentication already answered' : redirectStatus(outcome.intent) === 'failed' ? 'Authentication failed' : 'Authentication complete';
-    return send(reply, 200, finishedPage({ intent: outcome.intent, returnUrl: outcome.returnUrl, livemode: challenge.livemode }, heading));
+
+    pages.post(path, { schema: { hide: true } }, async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const answer: Answer | undefined = body.result === 'complete' || body.result === 'fail' ? body.result : undefined;
+      if (!answer) {
+        return send(reply, 400, page('Choose an outcome', html`<h1>Choose an outcome</h1><p>Go back and press one of the two buttons.</p>`, false));
+      }
+      const challenge = await findChallenge(deps.store.db, token);
+      if (!challenge) return notFoundPage(reply);
+      const outcome = await deps.store.withTransaction(async (tx) => {
+        const ctx = await contextFor(deps, tx, challenge);
+        if (!ctx) return undefined;
+        return challenge.intentType === 'payment_intent'
+          ? completePaymentIntentAuthentication(ctx, challenge.intentId, token, answer)
+          : completeSetupIntentAuthentication(ctx, challenge.intentId, token, answer);
+      });
+      if (!outcome) return notFoundPage(reply);
+      if (outcome.applied && outcome.returnUrl) {
+        return reply.code(303).headers(PAGE_HEADERS).header('Location', returnLocation(outcome.returnUrl, outcome.intent)).send();
+      }
+      const heading = !outcome.applied ? 'Authentication already answered' : redirectStatus(outcome.intent) === 'failed' ? 'Authentication failed' : 'Authentication complete';
+      return send(reply, 200, finishedPage({ intent: outcome.intent, returnUrl: outcome.returnUrl, livemode: challenge.livemode }, heading));
+    });
+    done();
   });
 }

@@ -270,4 +270,27 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
     expect(await res.text()).toContain('could not be completed');
     await expectNothingPaid(s);
   });
+
+  it('a form of another media type, an unreadable one or one over the size limit: a page with its 400, nothing paid', async () => {
+    const s = await createSession();
+    const send = (target: string, contentType: string | undefined, body: string) =>
+      fetch(server().url + target, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body });
+    for (const [contentType, body] of [
+      ['text/plain', 'email=a@example.com'],
+      ['application/xml', '<form/>'],
+      ['multipart/form-data; boundary=x', '--x--'],
+      ['application/x-www-form-urlencoded', `email=${'a'.repeat(2 * 1024 * 1024)}`],
+    ] as const) {
+      const res = await send(path(s), contentType, body);
+      expect(res.status, contentType).toBe(400);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toContain('This request could not be completed');
+    }
+    // The 3-D Secure page answers the same way.
+    const res = await send('/authenticate/unknown-token', 'text/plain', 'result=complete');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(server().logs.text()).not.toContain('checkout page failed');
+    await expectNothingPaid(s);
+  });
 });

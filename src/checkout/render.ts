@@ -1,4 +1,6 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { toAppError } from '../http/framework-errors.js';
+import { AppError } from '../lib/errors.js';
 import type { Config } from '../config.js';
 import { layout } from './views/layout.js';
 import type { SafeHtml } from './html.js';
@@ -71,4 +73,18 @@ export function sendPaymentPage(reply: FastifyReply, status: number, r: PaymentR
     embedded: r.embedded ? { parentOrigin: r.embedded.parentOrigin, sessionId: id, event: r.event } : undefined,
   });
   return sendHtml(reply, status, document, r.policy);
+}
+
+/**
+ * A page route's failure, as a page: a refusal (a form of another media type, too large, unreadable, or a client gone
+ * mid-upload) with its 4xx status, anything else a 500 that is logged. Never the API's JSON envelope.
+ */
+export function sendPageError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(err);
+  if (appError.status >= 500) request.log.error({ err, request_id: request.id }, 'checkout page failed');
+  const model: StatusPageModel =
+    appError.status < 500
+      ? { kind: 'refused', heading: 'This request could not be completed', lines: [err instanceof AppError ? err.message : 'The form could not be read. Go back and send it again.'] }
+      : { kind: 'error', heading: 'Something went wrong', lines: ['We could not show this page. Nothing was charged by this error. Please try again in a moment.'] };
+  return sendStatusPage(reply, appError.status, model, { testMode: false, policy: { formTargets: [] } });
 }

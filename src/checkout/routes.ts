@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { successRedirectUrl, type CheckoutSession } from '../domain/checkout-sessions/session.js';
 import { CHECKOUT_LINKS_TABLE, type CheckoutLink } from '../domain/checkout-links/checkout-link.js';
 import { findObject } from '../db/objects.js';
@@ -10,9 +10,9 @@ import { initialFormValues, parseCheckoutForm, readFormValues } from './checkout
 import { findSession, pageSession, type FoundSession } from './load-session.js';
 import { addressValues, type FormValues, type PageErrors } from './page-model.js';
 import { attemptPayment, type PayOutcome } from './pay.js';
-import { sendPaymentPage, sendStatusPage, type EmbeddedContext } from './render.js';
+import { sendPageError, sendPaymentPage, sendStatusPage, type EmbeddedContext } from './render.js';
 import { httpOrigin, originAllowed, secretsEqual, verifyFormToken, type PagePolicy, type Surface } from './security.js';
-import { completePage, expiredPage, notFoundPage, type SessionFacts, type StatusPageModel } from './views/status-page.js';
+import { completePage, expiredPage, notFoundPage, type SessionFacts } from './views/status-page.js';
 
 /**
  * The pages a buyer pays on:
@@ -108,15 +108,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
   const config = deps.config;
 
   void app.register((pages, _options, done) => {
-    pages.setErrorHandler((err, request, reply) => {
-      const appError = err instanceof AppError ? err : undefined;
-      if (!appError || appError.status >= 500) request.log.error({ err, request_id: request.id }, 'checkout page failed');
-      const status = appError && appError.status < 500 ? appError.status : 500;
-      const model: StatusPageModel = appError && status < 500
-        ? { kind: 'refused', heading: 'This request could not be completed', lines: [appError.message] }
-        : { kind: 'error', heading: 'Something went wrong', lines: ['We could not show this page. Nothing was charged by this error. Please try again in a moment.'] };
-      return sendStatusPage(reply, status, model, { testMode: false, policy: { formTargets: [] } });
-    });
+    pages.setErrorHandler((err: FastifyError | AppError, request, reply) => sendPageError(err, request, reply));
 
     // ---- Assets. ----
     pages.get(`${ASSET_PREFIX}/:name`, { schema: { hide: true } }, (request, reply) => {
