@@ -13,6 +13,8 @@ describe('request log URL redaction', () => {
     expect(redactUrl('/v1/x?n=4242%204242%204242%204242')).toBe('/v1/x?n=[redacted]');
     expect(redactUrl('/v1/x?whsec_abc')).toBe('/v1/x?[redacted]');
     expect(redactUrl('/v1/x?n=%zz')).toBe('/v1/x?n=%zz');
+    // The 3-D Secure page's token answers the challenge, so it is a credential.
+    expect(redactUrl('/authenticate/p4nOThHfAbCdEf0123456789')).toBe('/authenticate/[redacted]');
   });
 
   it('leaves ordinary URLs alone', () => {

@@ -24,9 +24,10 @@ const looksSecret = (text: string) => SECRET_VALUE.test(decoded(text)) || /^\d[\
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
+  // The 3-D Secure page's token (`/authenticate/<token>`) is a credential too: whoever holds it answers the challenge.
   const safePath = path
     .split('/')
-    .map((segment) => (looksSecret(segment) ? REDACTED : segment))
+    .map((segment, i, all) => (looksSecret(segment) || (i > 0 && all[i - 1] === 'authenticate' && segment !== '') ? REDACTED : segment))
     .join('/');
   if (q === -1) return safePath;
   const query = url
