@@ -211,6 +211,7 @@ function checkJsonTree(root: object): void {
   const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value, path } = item;
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) throw notUnicode(path);
     if (value === null || typeof value !== 'object') continue;
     if (path.length > MAX_JSON_DEPTH) {
       throw new AppError('body_invalid', `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
@@ -221,6 +222,7 @@ function checkJsonTree(root: object): void {
     }
     for (const key of Object.keys(value)) {
       const childPath = [...path, key];
+      if (LONE_SURROGATE.test(key)) throw notUnicode(path.length > 0 ? path : childPath);
       if (key === '__proto__') {
         const name = shortName(paramName(childPath));
         throw new AppError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
@@ -228,6 +230,20 @@ function checkJsonTree(root: object): void {
       stack.push({ value: (value as Record<string, unknown>)[key], path: childPath });
     }
   }
+}
+
+/**
+ * Half of a UTF-16 surrogate pair on its own: JSON can spell one (`"\\ud800"`), but it is no character, and no text
+ * column of either engine (PostgreSQL's JSON least of all) takes it. Forms and query strings cannot carry one: its
+ * percent-encoding is not valid UTF-8 and is refused when decoded.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function notUnicode(path: string[]): AppError {
+  const name = shortName(paramName(path));
+  return path.length === 0
+    ? new AppError('body_invalid', 'The request body holds text that is not valid Unicode (half of a surrogate pair).')
+    : new AppError('parameter_invalid', `Invalid ${name}: must be valid Unicode text (it holds half of a surrogate pair).`, { param: name });
 }
 
 /** JSON objects and bracket forms both become one parameter tree; an empty body is `{}`. */

@@ -190,6 +190,16 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     await nothingWritten();
   });
 
+  it('answers 400 naming the parameter for half of a surrogate pair in JSON text (no character; PostgreSQL refuses it)', async () => {
+    expectError(await raw('{"name":"a\\ud800b"}', 'application/json'), 400, 'parameter_invalid', 'name');
+    expectError(await raw('{"metadata":{"k":"\\udc00"}}', 'application/json'), 400, 'parameter_invalid', 'metadata[k]');
+    expectError(await raw('{"metadata":{"\\ud83d":"v"}}', 'application/json'), 400, 'parameter_invalid', 'metadata');
+    expectError(await raw('{"address":{"line1":["\\ud800"]}}', 'application/json'), 400, 'parameter_invalid', 'address[line1][0]');
+    await nothingWritten();
+    // A whole pair is a character like any other.
+    expect((await raw('{"name":"\\ud83d\\ude00"}', 'application/json')).status).toBe(200);
+  });
+
   it('answers 400 content_type_unsupported to a body without a content type', async () => {
     const res = await server.app.app.inject({
       method: 'POST',
