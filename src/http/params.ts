@@ -120,6 +120,9 @@ export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly s
             ctx.addIssue({ code: 'custom', path: [key], message: `the key '${key}' is reserved here` });
           } else if (typeof value !== 'string' && value !== null) {
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
+          } else if (value !== null && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+            // Tabs and line breaks are text; other control characters (NUL above all) are refused, as in every text field.
+            ctx.addIssue({ code: 'custom', path: [key], message: 'values must not contain control characters other than tabs and line breaks' });
           } else if (value !== null && value.length > METADATA_VALUE_MAX && charCount(value) > METADATA_VALUE_MAX) {
             ctx.addIssue({ code: 'custom', path: [key], message: `values must be at most ${METADATA_VALUE_MAX} characters` });
           }

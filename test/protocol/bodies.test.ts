@@ -240,6 +240,8 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     it('counts characters, not UTF-16 units: 500 emoji make a 500-character value, 40 a 40-character key', async () => {
       const res = await api.post('/v1/customers', { metadata: { emoji: '😀'.repeat(500), ['é😀'.repeat(20)]: 'v' } });
       expect(res.status).toBe(200);
+      // Tabs and line breaks are text.
+      expect((await api.post('/v1/customers', { metadata: { note: 'line one\r\n\tline two' } })).body.metadata).toEqual({ note: 'line one\r\n\tline two' });
       expectError(await api.post('/v1/customers', { metadata: { emoji: '😀'.repeat(501) } }), 400, 'parameter_invalid', 'metadata[emoji]');
       expectError(await api.post('/v1/customers', { metadata: { ['😀'.repeat(41)]: 'v' } }), 400, 'parameter_invalid', `metadata[${'😀'.repeat(41)}]`);
     });
@@ -251,6 +253,8 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
       [{ metadata: { fluveo_source: 'x' } }, 'metadata[fluveo_source]'],
       [{ metadata: { FLUVEO_Source: 'x' } }, 'metadata[FLUVEO_Source]'],
       [{ metadata: { 'bad\u0001key': 'x' } }, 'metadata[bad\u0001key]'],
+      [{ metadata: { nul: 'a\u0000b' } }, 'metadata[nul]'],
+      [{ metadata: { bell: '\u0007' } }, 'metadata[bell]'],
       [{ metadata: { '': 'x' } }, 'metadata[]'],
     ])('refuses %j with 400 parameter_invalid, writing nothing', async (body, param) => {
       expectError(await api.post('/v1/customers', body), 400, 'parameter_invalid', param);

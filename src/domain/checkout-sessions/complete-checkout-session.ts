@@ -29,10 +29,13 @@ export type CompletionResult =
   | { outcome: 'declined'; row: SessionRow; error: AppError };
 
 /** Open and not past its `expires_at` (the expiry job may not have run yet): else 400 checkout_session_not_open. */
-export function assertPayable(ctx: OpContext, session: CheckoutSession): void {
-  if (session.status !== 'open') throw notOpen(session, 'complete');
+export function assertPayable(ctx: OpContext, session: CheckoutSession, action: 'complete' | 'update' = 'complete'): void {
+  if (session.status !== 'open') throw notOpen(session, action);
   if (ctx.actor.now >= session.expires_at) {
-    throw new AppError('checkout_session_not_open', `Checkout Session ${session.id} expired at ${session.expires_at} and can no longer be paid.`);
+    throw new AppError(
+      'checkout_session_not_open',
+      `Checkout Session ${session.id} expired at ${session.expires_at} and can no longer be ${action === 'update' ? 'updated' : 'paid'}.`,
+    );
   }
 }
 

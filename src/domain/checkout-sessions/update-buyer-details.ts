@@ -17,7 +17,7 @@ export interface UpdateBuyerDetailsInput extends BuyerDetailsInput {
  */
 export async function updateBuyerDetails(ctx: OpContext, id: string, input: UpdateBuyerDetailsInput): Promise<SessionRow> {
   const row = await loadSessionRow(ctx, id, { forUpdate: true });
-  assertPayable(ctx, row.session);
+  assertPayable(ctx, row.session, 'update');
   const collected = mergeBuyerDetails(row.session, row.collected, input, await merchantFixedEmail(ctx, row.session));
   const session = input.shipping_rate !== undefined ? await applyShipping(ctx, row.session, row.lineItems, input.shipping_rate, 'shipping_rate') : row.session;
   await saveSession(ctx, session, collected);

@@ -29,6 +29,7 @@ export const paymentIntentSchema = z
     amount: z.int(),
     amount_capturable: z.int(),
     amount_received: z.int(),
+    application_fee_amount: z.int().nullable(),
     canceled_at: z.int().nullable(),
     cancellation_reason: z.string().nullable(),
     capture_method: z.enum(['automatic', 'automatic_async', 'manual']),
