@@ -179,14 +179,14 @@ export function registerAuthenticationPages(app: FastifyInstance, runtime: Runti
         page(
           title,
           html`<h1>${title}</h1>
-  <p>Your bank asks you to confirm this ${v.intent.object === 'payment_intent' ? 'payment' : 'card'}.</p>
-  ${await describe(v)}
-  <form method="post">
-  <div class="actions">
-  <button class="complete" type="submit" name="result" value="complete">Complete authentication</button>
-  <button class="fail" type="submit" name="result" value="fail">Fail authentication</button>
-  </div>
-  </form>`,
+<p>Your bank asks you to confirm this ${v.intent.object === 'payment_intent' ? 'payment' : 'card'}.</p>
+${await describe(v)}
+<form method="post">
+<div class="actions">
+<button class="complete" type="submit" name="result" value="complete">Complete authentication</button>
+<button class="fail" type="submit" name="result" value="fail">Fail authentication</button>
+</div>
+</form>`,
           livemode,
           true,
         ),
