@@ -49,13 +49,17 @@ export const zBool = () =>
     error: 'must be a boolean',
   });
 
+/** Control characters: every one, and every one but tab, line feed and carriage return (multiline text). */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** A plain string without control characters (tabs and newlines allowed in free text when multiline). */
 export const zText = (max: number, options: { multiline?: boolean; min?: number } = {}) =>
   z
     .string({ error: 'must be a string' })
     .min(options.min ?? 0, { error: `must be at least ${options.min ?? 0} characters` })
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((s) => !(options.multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/).test(s), {
+    .refine((s) => !(options.multiline ? CONTROL_CHARACTERS_BUT_LINE_BREAKS : CONTROL_CHARACTERS).test(s), {
       error: 'must not contain control characters',
     });
 
@@ -74,7 +78,15 @@ export const zId = (prefix?: string) =>
 
 export { METADATA_MAX_KEYS };
 
-/** Characters as a reader counts them (code points): an emoji is one, not the two UTF-16 units of `length`. */
+/**
+ * Whether a text is longer than `max` characters as a reader counts them (code points: an emoji is one, not the two
+ * UTF-16 units of `length`). Only a text whose `length` is over `max` is counted.
+ */
+function longerThan(s: string, max: number): boolean {
+  return s.length > max && charCount(s) > max;
+}
+
+/** Characters as a reader counts them (code points). */
 export function charCount(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
@@ -112,7 +124,7 @@ export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly s
         }
         for (const key of keys) {
           const value = rec[key];
-          if (key.length === 0 || charCount(key) > METADATA_KEY_MAX || /[\u0000-\u001f\u007f[\]]/.test(key)) {
+          if (key.length === 0 || longerThan(key, METADATA_KEY_MAX) || /[\u0000-\u001f\u007f[\]]/.test(key)) {
             ctx.addIssue({ code: 'custom', path: [key], message: `keys must be 1 to ${METADATA_KEY_MAX} characters without brackets or control characters` });
           } else if (key.toLowerCase().startsWith('fluveo_')) {
             ctx.addIssue({ code: 'custom', path: [key], message: "keys beginning with 'fluveo_' are reserved" });
@@ -120,10 +132,10 @@ export const zMetadata = (options: { maxKeys?: number; reservedKeys?: readonly s
             ctx.addIssue({ code: 'custom', path: [key], message: `the key '${key}' is reserved here` });
           } else if (typeof value !== 'string' && value !== null) {
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must be strings' });
-          } else if (value !== null && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+          } else if (value !== null && CONTROL_CHARACTERS_BUT_LINE_BREAKS.test(value)) {
             // Tabs and line breaks are text; other control characters (NUL above all) are refused, as in every text field.
             ctx.addIssue({ code: 'custom', path: [key], message: 'values must not contain control characters other than tabs and line breaks' });
-          } else if (value !== null && value.length > METADATA_VALUE_MAX && charCount(value) > METADATA_VALUE_MAX) {
+          } else if (value !== null && longerThan(value, METADATA_VALUE_MAX)) {
             ctx.addIssue({ code: 'custom', path: [key], message: `values must be at most ${METADATA_VALUE_MAX} characters` });
           }
         }

@@ -7,8 +7,7 @@ import { sessionNotFound } from './session-store.js';
  * The session as a buyer's browser sees it (decisions.md "Client-side checkout API"): what is being bought and
  * what the buyer must provide — nothing else of the merchant's (no metadata, customer, URLs or intent). Line items
  * have the shape of the `line_items` list, with the price's merchant-only fields (metadata, nickname, lookup key)
- * left out. `next_action` appears only while a
- * payment waits for the buyer's authentication.
+ * left out. `next_action` appears only while a payment waits for the buyer's authentication.
  */
 export interface ClientView {
   object: 'checkout.session.client';

@@ -105,8 +105,8 @@ export function shippingInEffect(session: CheckoutSession, collected: CollectedD
  * phone of digits, spaces and `+ ( ) . -` with 5 to 15 digits; each address's country (and, for shipping, that the
  * session ships there; a session that collects no shipping address ignores one given). When the merchant fixed the
  * email (`fixedEmail`, see merchantFixedEmail), that one wins: a different email is refused, the same one (letter
- * case aside) is accepted, and none is kept. A refusal is a 400
- * `parameter_invalid` naming the field, and nothing is merged.
+ * case aside) is accepted, and none is kept. A refusal is a 400 `parameter_invalid` naming the field, and nothing
+ * is merged.
  */
 export function mergeBuyerDetails(session: CheckoutSession, before: CollectedDetails, input: BuyerDetailsInput, fixedEmail: string | null): CollectedDetails {
   const next: CollectedDetails = { ...before };

@@ -5,7 +5,7 @@ import { confirmPaymentIntent, type PaymentMethodDataInput } from '../payment-in
 import type { RedirectNextAction } from '../payment-intents/payment-intent.js';
 import { updatePaymentIntent } from '../payment-intents/update-payment-intent.js';
 import { mergeBuyerDetails, merchantFixedEmail, requireCompletionDetails, type BuyerDetailsInput } from './collect-details.js';
-import { notOpen } from './expire-checkout-session.js';
+import { notOpen, type SessionAction } from './expire-checkout-session.js';
 import { createSessionCustomer, finishCheckoutSession, sessionNeedsCustomer } from './finish-checkout-session.js';
 import { applyShipping } from './select-shipping-option.js';
 import type { CheckoutSession, SessionRow } from './session.js';
@@ -29,7 +29,7 @@ export type CompletionResult =
   | { outcome: 'declined'; row: SessionRow; error: AppError };
 
 /** Open and not past its `expires_at` (the expiry job may not have run yet): else 400 checkout_session_not_open. */
-export function assertPayable(ctx: OpContext, session: CheckoutSession, action: 'complete' | 'update' = 'complete'): void {
+export function assertPayable(ctx: OpContext, session: CheckoutSession, action: Exclude<SessionAction, 'expire'> = 'complete'): void {
   if (session.status !== 'open') throw notOpen(session, action);
   if (ctx.actor.now >= session.expires_at) {
     throw new AppError(

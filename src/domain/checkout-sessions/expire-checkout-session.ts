@@ -8,10 +8,14 @@ import { loadSessionRow, saveSession } from './session-store.js';
 /** Why a session expired: the merchant's call (`abandoned` on the intent) or its `expires_at` (`expired`). */
 export type ExpiryCause = 'call' | 'automatic';
 
-export function notOpen(session: Pick<CheckoutSession, 'id' | 'status'>, action: string): AppError {
+/** What may be done to an open session only, and its past participle for the messages. */
+const SESSION_ACTIONS = { expire: 'expired', update: 'updated', complete: 'completed' } as const;
+export type SessionAction = keyof typeof SESSION_ACTIONS;
+
+export function notOpen(session: Pick<CheckoutSession, 'id' | 'status'>, action: SessionAction): AppError {
   return new AppError(
     'checkout_session_not_open',
-    `You cannot ${action} Checkout Session ${session.id} because its status is ${session.status}; only open sessions can be ${action === 'expire' ? 'expired' : action === 'update' ? 'updated' : 'completed'}.`,
+    `You cannot ${action} Checkout Session ${session.id} because its status is ${session.status}; only open sessions can be ${SESSION_ACTIONS[action]}.`,
   );
 }
 

@@ -18,7 +18,7 @@ async function changePendingWebhooks(
   // Read in chunks, in id order across chunks (so PostgreSQL's row locks are still taken in one global order): a
   // fan-out may settle more events at once than either engine takes parameters in one statement.
   const ids = [...new Set(eventIds)].sort();
-  const rows: { id: string; data: string; pending_webhooks: number }[] = [];
+  const rows: EventCount[] = [];
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     let q = db
       .selectFrom('events')
@@ -28,7 +28,7 @@ async function changePendingWebhooks(
       .where('id', 'in', ids.slice(i, i + READ_CHUNK))
       .orderBy('id');
     if (engine === 'postgres') q = q.forUpdate();
-    rows.push(...((await q.execute()) as { id: string; data: string; pending_webhooks: number }[]));
+    rows.push(...((await q.execute()) as EventCount[]));
   }
   const changed: { id: string; next: number; data: string }[] = [];
   for (const row of rows) {
@@ -57,6 +57,13 @@ async function changePendingWebhooks(
       .where('id', 'in', chunk.map((c) => c.id))
       .execute();
   }
+}
+
+/** An event's row as settling reads it. */
+interface EventCount {
+  id: string;
+  data: string;
+  pending_webhooks: number;
 }
 
 /** Events read by one SELECT. */
