@@ -9,17 +9,29 @@ import { deferStatement, type Db } from './store.js';
  */
 const texts = new Map<string, string>();
 
+/** Insert texts by table and then column by column: found with a map lookup per column, no key string built. */
+interface InsertTexts {
+  text?: string;
+  next: Map<string, InsertTexts>;
+}
+const insertTexts = { numbered: new Map<string, InsertTexts>(), positional: new Map<string, InsertTexts>() };
+
 /** Placeholders `$1, $2, …` on PostgreSQL, `?, ?, …` on SQLite. */
 function insertText(table: string, columns: string[], numbered: boolean): string {
-  const signature = `${numbered ? '$' : '?'}${table}(${columns.join(',')})`;
-  let text = texts.get(signature);
-  if (text === undefined) {
+  const tables = numbered ? insertTexts.numbered : insertTexts.positional;
+  let node: InsertTexts | undefined = tables.get(table);
+  if (node === undefined) tables.set(table, (node = { next: new Map() }));
+  for (const column of columns) {
+    let child: InsertTexts | undefined = node.next.get(column);
+    if (child === undefined) node.next.set(column, (child = { next: new Map() }));
+    node = child;
+  }
+  if (node.text === undefined) {
     const names = columns.map(identifier).join(', ');
     const placeholders = columns.map((_, i) => (numbered ? `$${String(i + 1)}` : '?')).join(', ');
-    text = `insert into ${identifier(table)} (${names}) values (${placeholders})`;
-    texts.set(signature, text);
+    node.text = `insert into ${identifier(table)} (${names}) values (${placeholders})`;
   }
-  return text;
+  return node.text;
 }
 
 function identifier(name: string): string {
