@@ -119,6 +119,32 @@ function overfullArray(text: string): string | undefined {
 }
 
 /**
+ * The first parameter given both as a list (`metadata[]=x`) and with named entries (`metadata[a]=1`):
+ * qs would make the list's elements keys `0`, `1`, … among the others, so `metadata[a]=1&metadata[]=x` would store a
+ * key `0` nobody sent. Such a parameter is neither a list nor a map, and is refused like any value of the wrong type.
+ */
+function mixedContainer(text: string): string | undefined {
+  if (!/\[\]|%5B%5D/i.test(text)) return undefined;
+  const pushed = new Set<string>();
+  const named = new Set<string>();
+  for (const pair of text.split('&')) {
+    const { key } = pairKey(pair);
+    if (!key) continue;
+    const names = keySegments(key);
+    for (let i = 1; i < names.length; i++) {
+      const segment = names[i] ?? '';
+      const parent = paramName(names.slice(0, i));
+      // A numbered entry (`expand[0]`) is a list's too, but in metadata, where `0` is a key (see markMapKeys).
+      if (segment === '') pushed.add(parent);
+      else if (!/^\d+$/.test(segment) || names[i - 1] === 'metadata') named.add(parent);
+      else continue;
+      if (pushed.has(parent) && named.has(parent)) return parent;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Marks a numeric key right after a `metadata` segment (`metadata[0]=a`, `line_items[0][metadata][12]=b`): metadata
  * is a map of string keys, so `0` there is a key, as it is in a JSON body, not an array index, but qs makes an array
  * of any numeric segment. The marked key (`\u001e0`) is not numeric, and unmarkMapKeys takes one mark off every key
@@ -157,6 +183,10 @@ function unmarkMapKeys(value: unknown): unknown {
 
 function parseForm(text: string, what: string): Record<string, unknown> {
   checkFormPairs(text, what);
+  const mixed = mixedContainer(text);
+  if (mixed !== undefined) {
+    throw new AppError('parameter_invalid', `Invalid ${mixed}: has the wrong type or format.`, { param: mixed });
+  }
   try {
     const marked = markMapKeys(text);
     const tree = qs.parse(marked, QS_OPTIONS);

@@ -37,6 +37,16 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     expectError(await form('metadata[1]=a&metadata[%1E2]=b'), 400, 'parameter_invalid');
   });
 
+  it('refuses a parameter sent both as a list and with named keys (no invented key "0"), and writes nothing', async () => {
+    for (const text of ['metadata[a]=1&metadata[]=x', 'metadata[]=x&metadata[a]=1', 'metadata[0]=a&metadata[]=x']) {
+      expectError(await form(text), 400, 'parameter_invalid', 'metadata');
+    }
+    expectError(await form('address[line1]=a&address[]=b'), 400, 'parameter_invalid', 'address');
+    // In a query string too.
+    expectError(await api.get('/v1/customers?expand[]=data.x&expand[a]=b'), 400, 'parameter_invalid', 'expand');
+    await nothingWritten();
+  });
+
   it('gives the same object for a JSON body and its bracket-form spelling', async () => {
     const json = await api.post('/v1/customers', {
       email: 'same@example.com',
