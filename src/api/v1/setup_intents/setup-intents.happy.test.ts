@@ -115,6 +115,38 @@ describe.each(ENGINES)('setup intents (%s)', (engine) => {
     }
   });
 
+  it('attaches nothing to a customer deleted after the intent named it: confirm, 3-D Secure page, setup_future_usage', async () => {
+    const customer = await newCustomer();
+    const si = (await api.post('/v1/setup_intents', { customer })).body.id as string;
+    const pending = (
+      await api.post('/v1/setup_intents', { customer, confirm: true, return_url: 'https://shop.example/r', payment_method: 'pm_card_3ds_required' })
+    ).body;
+    expect(pending.status).toBe('requires_action');
+    const pi = (await api.post('/v1/payment_intents', { amount: 1_000, currency: 'usd', customer, setup_future_usage: 'off_session', payment_method: 'pm_card_visa' })).body
+      .id as string;
+    expect((await api.del(`/v1/customers/${customer}`)).status).toBe(200);
+    const events = async () => (await api.get('/v1/events?limit=100')).body.data as unknown[];
+    const before = (await events()).length;
+
+    expectError(await api.post(`/v1/setup_intents/${si}/confirm`, { payment_method: 'pm_card_visa' }), 404, 'resource_missing', 'customer');
+    expect((await api.get(`/v1/setup_intents/${si}`)).body).toMatchObject({ status: 'requires_payment_method', payment_method: null });
+    expectError(await api.post(`/v1/payment_intents/${pi}/confirm`, {}), 404, 'resource_missing', 'customer');
+    expect((await api.get(`/v1/payment_intents/${pi}`)).body).toMatchObject({ status: 'requires_confirmation', latest_charge: null });
+    expect((await api.get(`/v1/charges?payment_intent=${pi}`)).body.data).toEqual([]);
+
+    const path = new URL((pending.next_action as { redirect_to_url: { url: string } }).redirect_to_url.url).pathname;
+    const page = await fetch(server.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=complete',
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('No such customer');
+    expect((await api.get(`/v1/setup_intents/${pending.id as string}`)).body.status).toBe('requires_action');
+    expect((await events()).length).toBe(before);
+  });
+
   it('updates, lists and cancels', async () => {
     const customer = await newCustomer();
     const id = (await api.post('/v1/setup_intents', { customer })).body.id as string;
