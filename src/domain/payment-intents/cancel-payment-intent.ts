@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js';
-import { loadCharge } from '../charges/charge.js';
+import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { processorFor } from '../processor/processor.js';
@@ -10,7 +10,7 @@ import { nextStatus } from './state-machine.js';
 
 /**
  * Cancels an intent from any non-terminal status except `processing` (event `payment_intent.canceled`). A held
- * authorization (`requires_capture`) is released. An intent owned by an open Checkout Session is canceled by
+ * authorization (`requires_capture`) is released, and its charge shows the amount refunded. An intent owned by an open Checkout Session is canceled by
  * expiring the session: directly it answers 400 `resource_in_use`, unless the session itself asks (`bySession`).
  * Once the session is complete, an authorization it left (manual capture) is canceled here like any other.
  */
@@ -29,9 +29,13 @@ export async function cancelPaymentIntent(
     );
   }
   const status = nextStatus(intent.status, 'cancel');
+  // A held authorization is released: its charge shows the whole amount refunded (event `charge.refunded`).
+  let released: Charge | undefined;
   if (intent.status === 'requires_capture' && intent.latest_charge) {
-    const { reference } = await loadCharge(ctx, intent.latest_charge);
+    const { charge, reference } = await loadCharge(ctx, intent.latest_charge, { forUpdate: true });
     if (reference) await processorFor(ctx.deps, ctx.actor.scope.livemode).release({ reference });
+    released = { ...charge, amount_refunded: charge.amount, refunded: true };
+    await saveCharge(ctx, released);
   }
   const next: StoredPaymentIntent = {
     ...intent,
@@ -43,6 +47,7 @@ export async function cancelPaymentIntent(
   };
   await savePaymentIntent(ctx, next, { authenticatedPaymentMethod: null });
   const presented = await presentPaymentIntent(ctx, next);
+  if (released) await recordEvent(ctx, 'charge.refunded', released, { paymentIntent: id });
   await recordEvent(ctx, 'payment_intent.canceled', presented, { paymentIntent: id });
   await notifyStatusChange(ctx, { intent: presented, previousStatus: intent.status, checkoutSession: row.checkoutSession, source: 'api' });
   return presented;

@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { money } from '../../lib/money.js';
 import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
 import { processorFor } from '../processor/processor.js';
@@ -9,7 +10,8 @@ import { nextStatus } from './state-machine.js';
 
 /**
  * Captures a held (manual-capture) payment, fully or partly: `amount` defaults to everything capturable; a smaller
- * amount captures that much and releases the rest, which can no longer be captured. Events `charge.captured` and
+ * amount captures that much and releases the rest, which can no longer be captured and shows in the charge's
+ * `amount_refunded` (refunds remain bounded by what was captured). Events `charge.captured` and
  * `payment_intent.succeeded`. `param` names the amount parameter the caller used in errors.
  */
 export async function capturePaymentIntent(
@@ -33,7 +35,8 @@ export async function capturePaymentIntent(
   if (!loaded.reference) throw new Error(`Charge ${loaded.charge.id} has no processor reference`);
   await processorFor(ctx.deps, ctx.actor.scope.livemode).capture({ reference: loaded.reference, amount, currency: intent.currency });
 
-  const charge: Charge = { ...loaded.charge, amount_captured: amount, captured: true };
+  // As Fluveo (and Stripe) show it: what a partial capture releases counts as refunded on the charge.
+  const charge: Charge = { ...loaded.charge, amount_captured: amount, captured: true, amount_refunded: money.sub(loaded.charge.amount, amount) };
   await saveCharge(ctx, charge);
   const next: StoredPaymentIntent = { ...intent, status, amount_received: amount, amount_capturable: 0 };
   if (input.statement_descriptor_suffix !== undefined) next.statement_descriptor_suffix = input.statement_descriptor_suffix;

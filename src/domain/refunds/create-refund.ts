@@ -1,4 +1,4 @@
-import { insertObject } from '../../db/objects.js';
+import { insertObject, modeValue } from '../../db/objects.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { initialMetadata, type Metadata } from '../../lib/metadata.js';
@@ -57,7 +57,10 @@ export async function createRefund(
   }
   const loaded = await loadCharge(ctx, intent.latest_charge, { forUpdate: true });
   const charge = loaded.charge;
-  const remaining = money.sub(charge.amount_captured, charge.amount_refunded);
+  // What was refunded is read from the refunds themselves, after the charge is locked: the charge's
+  // `amount_refunded` also counts what a partial capture released, which was never captured.
+  const refundedSoFar = await succeededRefundsTotal(ctx, charge.id);
+  const remaining = money.sub(charge.amount_captured, refundedSoFar);
   if (remaining <= 0) {
     throw new AppError('amount_too_large', `Charge ${charge.id} has already been refunded in full.`, { param: 'amount' });
   }
@@ -98,9 +101,27 @@ export async function createRefund(
     await recordEvent(ctx, 'refund.failed', refund, link);
     return refund;
   }
-  const refundedTotal = money.add(charge.amount_refunded, amount);
-  const next: Charge = { ...charge, amount_refunded: refundedTotal, refunded: refundedTotal === charge.amount_captured };
+  const refundedTotal = money.add(money.add(releasedAmount(charge), refundedSoFar), amount);
+  const next: Charge = { ...charge, amount_refunded: refundedTotal, refunded: refundedTotal === charge.amount };
   await saveCharge(ctx, next);
   await recordEvent(ctx, 'charge.refunded', next, link);
   return refund;
+}
+
+/** The part of a charge's amount a partial capture released (never captured): 0 for a charge captured whole. */
+function releasedAmount(charge: Charge): number {
+  return charge.captured ? money.sub(charge.amount, charge.amount_captured) : 0;
+}
+
+/** The sum of a charge's succeeded refunds. */
+async function succeededRefundsTotal(ctx: OpContext, chargeId: string): Promise<number> {
+  const rows = (await ctx.db
+    .selectFrom(REFUNDS_TABLE)
+    .select('data')
+    .where('merchant_id', '=', ctx.actor.scope.merchantId)
+    .where('livemode', '=', modeValue(ctx.actor.scope))
+    .where('charge', '=', chargeId)
+    .where('status', '=', 'succeeded')
+    .execute()) as { data: string }[];
+  return rows.reduce((total, row) => money.add(total, (JSON.parse(row.data) as Refund).amount), 0);
 }

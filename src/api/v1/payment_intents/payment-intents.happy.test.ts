@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -159,7 +159,14 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
     const captured = await api.post(`/v1/payment_intents/${id}/capture`, { amount_to_capture: 7_500 });
     expect(captured.status).toBe(200);
     expect(captured.body).toMatchObject({ status: 'succeeded', amount_received: 7_500, amount_capturable: 0 });
-    expect((captured.body.charges as { data: Obj[] }).data[0]).toMatchObject({ captured: true, amount_captured: 7_500, amount: 10_000 });
+    // The released remainder shows as refunded on the charge, as Fluveo's (and Stripe's) charges show it.
+    expect((captured.body.charges as { data: Obj[] }).data[0]).toMatchObject({
+      captured: true,
+      amount_captured: 7_500,
+      amount: 10_000,
+      amount_refunded: 2_500,
+      refunded: false,
+    });
     expect(await eventsOf(id)).toEqual([
       'payment_intent.created',
       'charge.succeeded',
@@ -168,9 +175,16 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
       'payment_intent.succeeded',
     ]);
 
-    // The released remainder cannot be refunded: only the captured 7,500 can.
+    // The released remainder cannot be refunded: only the captured 7,500 can, in parts.
+    expectError(await api.post(`/v1/payment_intents/${id}/refund`, { amount: 7_501 }), 400, 'amount_too_large', 'amount');
+    const part = await api.post(`/v1/payment_intents/${id}/refund`, { amount: 500 });
+    expect(part.body).toMatchObject({ object: 'refund', amount: 500, status: 'succeeded' });
+    const chargeId = (captured.body.charges as { data: Obj[] }).data[0]?.id as string;
+    expect((await api.get(`/v1/charges/${chargeId}`)).body).toMatchObject({ amount_refunded: 3_000, refunded: false });
     const refund = await api.post(`/v1/payment_intents/${id}/refund`, {});
-    expect(refund.body).toMatchObject({ object: 'refund', amount: 7_500, status: 'succeeded' });
+    expect(refund.body).toMatchObject({ object: 'refund', amount: 7_000, status: 'succeeded' });
+    expect((await api.get(`/v1/charges/${chargeId}`)).body).toMatchObject({ amount_captured: 7_500, amount_refunded: 10_000, refunded: true });
+    expectError(await api.post(`/v1/payment_intents/${id}/refund`, { amount: 1 }), 400, 'amount_too_large', 'amount');
   });
 
   it('captures the full amount by default, also through the `amount` alias', async () => {
@@ -221,6 +235,11 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
       });
       expect((await eventsOf(id)).at(-1)).toBe('payment_intent.canceled');
     }
+    // The released authorization's charge shows the whole amount refunded, with its event.
+    const held = (await api.get(`/v1/payment_intents/${rcap}`)).body;
+    expect((held.charges as { data: Obj[] }).data[0]).toMatchObject({ captured: false, amount_captured: 0, amount_refunded: 1_000, refunded: true });
+    expect((await eventsOf(rcap)).slice(-2)).toEqual(['charge.refunded', 'payment_intent.canceled']);
+    expectError(await api.post(`/v1/payment_intents/${rcap}/refund`, {}), 400, 'payment_intent_unexpected_state');
   });
 
   it('updates amount, metadata and payment method before payment; only annotations afterwards', async () => {
