@@ -3,6 +3,7 @@ import { createCustomer } from '../customers/create-customer.js';
 import { recordEvent } from '../events/record-event.js';
 import { recordLinkCompletion } from '../checkout-links/record-link-completion.js';
 import { createOrderFromSession } from '../orders/create-order-from-session.js';
+import { releaseSessionOrderPayment } from '../orders/release-session-order.js';
 import { decideSessionGovernance, onPaymentIntentStatusChange } from '../payment-intents/listeners.js';
 import type { PaymentIntent } from '../payment-intents/payment-intent.js';
 import { loadShippingRate } from '../shipping-rates/load-shipping-rate.js';
@@ -83,6 +84,11 @@ export function listenForSessionPayments(): void {
   listening = true;
   onPaymentIntentStatusChange(async (ctx, change) => {
     if (change.checkoutSession === null) return;
+    // A completed session's authorization released: its order (order mode) is no longer paid.
+    if (change.previousStatus === 'requires_capture' && change.intent.status === 'canceled') {
+      await releaseSessionOrderPayment(ctx, change.checkoutSession);
+      return;
+    }
     if (change.intent.status !== 'succeeded' && change.intent.status !== 'requires_capture') return;
     await finishCheckoutSession(ctx, change.checkoutSession, change.intent);
   });

@@ -10,6 +10,7 @@ import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent, presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
 import { nextStatus } from './state-machine.js';
 import { redirectOf } from './payment-intent.js';
+import { requireCustomer } from '../payment-methods/customer-reference.js';
 
 export interface AuthenticationResult {
   /** False when the challenge is no longer the intent's current one (already answered, re-confirmed, canceled). */
@@ -63,6 +64,7 @@ export async function completePaymentIntentAuthentication(
     return { applied: true, intent: presented, returnUrl };
   }
 
+  if (intent.customer !== null) await requireCustomer(ctx, intent.customer);
   const usable = await usablePaymentMethod(ctx, intent.payment_method, { param: 'payment_method', customer: intent.customer });
   const decision = await processorFor(ctx.deps, ctx.actor.scope.livemode).authorize({
     token: usable.token,

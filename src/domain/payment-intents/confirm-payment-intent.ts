@@ -4,6 +4,7 @@ import type { Metadata } from '../../lib/metadata.js';
 import { notForPix } from './pix.js';
 import type { OpContext } from '../context.js';
 import { createCardPaymentMethod, type BillingDetailsInput } from '../payment-methods/create-payment-method.js';
+import { requireCustomer } from '../payment-methods/customer-reference.js';
 import type { UsablePaymentMethod } from '../payment-methods/payment-method.js';
 import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js';
 import { processorFor, type RawCard } from '../processor/processor.js';
@@ -72,6 +73,9 @@ export async function confirmPaymentIntent(
   const intent = row.intent;
   if (!canTransition(intent.status, 'confirm_approved')) throw unexpectedState(intent.status, 'confirm_approved');
   if (intent.psp_provider === 'starkbank') throw notForPix(intent.id, null);
+  // A customer deleted since the intent named it: 404 before the processor is asked (an intent created in this
+  // transaction had its customer checked a moment ago).
+  if (intent.customer !== null && options.created?.id !== id) await requireCustomer(ctx, intent.customer);
   const processor = processorFor(ctx.deps, ctx.actor.scope.livemode);
 
   const given = await paymentMethodFromInput(ctx, input, intent.customer);

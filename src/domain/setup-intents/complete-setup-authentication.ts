@@ -2,6 +2,7 @@ import type { OpContext } from '../context.js';
 import { challengeUrlMatches } from '../authentication/challenge.js';
 import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js';
 import { processorFor } from '../processor/processor.js';
+import { requireCustomer } from '../payment-methods/customer-reference.js';
 import { applyVerification } from './setup-attempt.js';
 import { loadSetupIntent, type SetupIntent } from './setup-intent.js';
 
@@ -21,6 +22,7 @@ export async function completeSetupIntentAuthentication(
   if (si.status !== 'requires_action' || !challengeUrlMatches(redirect?.url, token) || si.payment_method === null) {
     return { applied: false, intent: si, returnUrl };
   }
+  if (answer === 'complete') await requireCustomer(ctx, si.customer);
   const usable = await usablePaymentMethod(ctx, si.payment_method, { param: 'payment_method', customer: si.customer });
   const decision =
     answer === 'fail'

@@ -5,6 +5,7 @@ import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js
 import { processorFor } from '../processor/processor.js';
 import { applyVerification, type SetupConfirmResult } from './setup-attempt.js';
 import { loadSetupIntent, nextSetupStatus } from './setup-intent.js';
+import { requireCustomer } from '../payment-methods/customer-reference.js';
 
 export interface ConfirmSetupIntentInput {
   payment_method?: string | undefined;
@@ -19,6 +20,8 @@ export interface ConfirmSetupIntentInput {
 export async function confirmSetupIntent(ctx: OpContext, id: string, input: ConfirmSetupIntentInput = {}): Promise<SetupConfirmResult> {
   const si = await loadSetupIntent(ctx, id, { forUpdate: true });
   nextSetupStatus(si.status, 'confirm_approved');
+  // A customer deleted since the intent named it: 404 before the processor is asked, nothing written.
+  await requireCustomer(ctx, si.customer);
   const processor = processorFor(ctx.deps, ctx.actor.scope.livemode);
   const given = await paymentMethodFromInput(ctx, input, si.customer);
   const usable =

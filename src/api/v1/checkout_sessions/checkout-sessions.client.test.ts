@@ -110,6 +110,15 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
     expectError(await confirm(pk, s, { payment_method: 'pm_card_visa' }), 400, 'checkout_session_not_open');
   });
 
+  it('a session whose customer was deleted since cannot be paid: 404 naming customer, nothing charged', async () => {
+    const customer = (await ok(api.post('/v1/customers', { email: 'gone@example.com' }))).id as string;
+    const s = await embeddedSession(api, cat, { customer });
+    await ok(api.del(`/v1/customers/${customer}`));
+    expectError(await confirm(pk, s, { payment_method: 'pm_card_visa', email: 'gone@example.com' }), 404, 'resource_missing', 'customer');
+    expect(await ok(api.get(`/v1/checkout/sessions/${s.id as string}`))).toMatchObject({ status: 'open', payment_status: 'unpaid' });
+    expect((await ok(api.get<{ data: unknown[] }>(`/v1/charges?payment_intent=${s.payment_intent as string}`))).data).toEqual([]);
+  });
+
   it('a decline answers 402 and leaves the session open and payable; a retry with a good card completes it', async () => {
     const s = await embeddedSession(api, cat);
     for (const [pm, code] of [

@@ -119,6 +119,21 @@ describe.each(ENGINES)('orders happy path (%s)', (engine) => {
     expect(page.has_more).toBe(true);
   });
 
+  it('an order paid by a held authorization is unpaid again once the authorization is released', async () => {
+    const s = await embeddedSession(api, cat, { mode: 'order', payment_intent_data: { capture_method: 'manual' } });
+    const view = await ok(confirm(clientApi(server), s, { payment_method: 'pm_card_visa' }));
+    expect(view).toMatchObject({ status: 'complete' });
+    const find = async () => (await ok(api.get<{ data: Obj[] }>('/v1/orders?limit=100'))).data.find((o) => o.checkout_session === s.id) as Obj;
+    expect(await find()).toMatchObject({ status: 'open', payment_status: 'paid' });
+    await ok(api.post(`/v1/payment_intents/${s.payment_intent as string}/cancel`, {}));
+    const released = await find();
+    expect(released).toMatchObject({ status: 'open', payment_status: 'unpaid' });
+    expect((await eventTypes(api, 'limit=3')).slice(-3)).toEqual(['charge.refunded', 'payment_intent.canceled', 'order.updated']);
+    // Completing it now records it as paid by other means, as for any unpaid order.
+    expect(await ok(api.post(`/v1/orders/${released.id as string}/complete`, {}))).toMatchObject({ status: 'completed', payment_status: 'paid' });
+    expect((await eventTypes(api, 'limit=2')).slice(-2)).toEqual(['order.paid', 'order.completed']);
+  });
+
   it('an order-mode session creates its paid Order with the buyer’s addresses and shipping choice', async () => {
     const address = { line1: '5 Ship Rd', city: 'Portland', state: 'OR', postal_code: '97201', country: 'US' };
     const s = await embeddedSession(api, cat, {

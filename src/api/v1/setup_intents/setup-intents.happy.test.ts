@@ -115,7 +115,7 @@ describe.each(ENGINES)('setup intents (%s)', (engine) => {
     }
   });
 
-  it('attaches nothing to a customer deleted after the intent named it: confirm, 3-D Secure page, setup_future_usage', async () => {
+  it('confirms nothing for a customer deleted after the intent named it (404, nothing written): confirm, 3-D Secure page, declines too', async () => {
     const customer = await newCustomer();
     const si = (await api.post('/v1/setup_intents', { customer })).body.id as string;
     const pending = (
@@ -124,11 +124,16 @@ describe.each(ENGINES)('setup intents (%s)', (engine) => {
     expect(pending.status).toBe('requires_action');
     const pi = (await api.post('/v1/payment_intents', { amount: 1_000, currency: 'usd', customer, setup_future_usage: 'off_session', payment_method: 'pm_card_visa' })).body
       .id as string;
+    const declining = (await api.post('/v1/payment_intents', { amount: 1_000, currency: 'usd', customer, payment_method: 'pm_card_declined' })).body.id as string;
     expect((await api.del(`/v1/customers/${customer}`)).status).toBe(200);
     const events = async () => (await api.get('/v1/events?limit=100')).body.data as unknown[];
     const before = (await events()).length;
 
     expectError(await api.post(`/v1/setup_intents/${si}/confirm`, { payment_method: 'pm_card_visa' }), 404, 'resource_missing', 'customer');
+    // Before the processor is asked: a card that would be declined records no failed attempt either.
+    expectError(await api.post(`/v1/setup_intents/${si}/confirm`, { payment_method: 'pm_card_declined' }), 404, 'resource_missing', 'customer');
+    expectError(await api.post(`/v1/payment_intents/${declining}/confirm`, {}), 404, 'resource_missing', 'customer');
+    expect((await api.get(`/v1/charges?payment_intent=${declining}`)).body.data).toEqual([]);
     expect((await api.get(`/v1/setup_intents/${si}`)).body).toMatchObject({ status: 'requires_payment_method', payment_method: null });
     expectError(await api.post(`/v1/payment_intents/${pi}/confirm`, {}), 404, 'resource_missing', 'customer');
     expect((await api.get(`/v1/payment_intents/${pi}`)).body).toMatchObject({ status: 'requires_confirmation', latest_charge: null });
