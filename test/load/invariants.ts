@@ -258,9 +258,10 @@ export async function checkStorage(
       const captured = charge.captured === false ? 0 : Number(charge.amount_captured ?? 0);
       if (intent.kind !== 'declined' && captured !== intent.captured)
         moneyProblems.push(`${intent.id}: charge amount_captured ${captured}, expected ${intent.captured}`);
-      if (Number(charge.amount_refunded) !== refundedModel)
+      const released = releasedAmount(charge, String(pi.status));
+      if (Number(charge.amount_refunded) !== refundedModel + released)
         moneyProblems.push(
-          `${intent.id}: charge amount_refunded ${String(charge.amount_refunded)}, acknowledged refunds ${refundedModel}`,
+          `${intent.id}: charge amount_refunded ${String(charge.amount_refunded)}, acknowledged refunds ${refundedModel} + released ${released}`,
         );
       capturedTotal += intent.kind === 'declined' ? 0 : captured;
     }
@@ -293,16 +294,15 @@ export async function checkStorage(
       );
   }
   for (const c of charges) {
-    const ch = JSON.parse(c.data as string) as { id: string; amount_captured: number; amount_refunded: number };
-    if (ch.amount_refunded > ch.amount_captured)
-      over.push(`${ch.id}: refunded ${ch.amount_refunded} > captured ${ch.amount_captured}`);
-    if ((succeededRefundsByCharge.get(ch.id) ?? 0) !== ch.amount_refunded)
-      over.push(
-        `${ch.id}: refunds sum ${succeededRefundsByCharge.get(ch.id) ?? 0} ≠ amount_refunded ${ch.amount_refunded}`,
-      );
+    const ch = JSON.parse(c.data as string) as Record<string, unknown> & { id: string; amount_captured: number; amount_refunded: number };
+    const refunded = succeededRefundsByCharge.get(ch.id) ?? 0;
+    if (refunded > ch.amount_captured) over.push(`${ch.id}: refunded ${refunded} > captured ${ch.amount_captured}`);
+    const released = releasedAmount(ch, String(intentById.get(c.payment_intent as string)?.status));
+    if (refunded + released !== ch.amount_refunded)
+      over.push(`${ch.id}: refunds sum ${refunded} + released ${released} ≠ amount_refunded ${ch.amount_refunded}`);
   }
   report.check(
-    'refunds never exceed captures (every charge in the database; refund rows add up to amount_refunded)',
+    'refunds never exceed captures (every charge in the database; refund rows and released amounts add up to amount_refunded)',
     over.length === 0,
     over.length ? sample(over) : `${charges.length} charges`,
   );
@@ -455,4 +455,14 @@ function sessionStates(model: Model, sessions: Record<string, unknown>[], proble
     if (status !== undefined && status !== s.status)
       problems.push(`session ${s.id} is ${status}, expected ${s.status}`);
   }
+}
+
+/**
+ * What a charge's `amount_refunded` counts besides its refunds: the remainder a partial capture released, or the
+ * whole amount of an authorization released by canceling its PaymentIntent (docs/payments.md).
+ */
+function releasedAmount(charge: Record<string, unknown>, intentStatus: string): number {
+  if (charge.status !== 'succeeded') return 0;
+  if (charge.captured === true) return Number(charge.amount) - Number(charge.amount_captured);
+  return intentStatus === 'canceled' ? Number(charge.amount) : 0;
 }
