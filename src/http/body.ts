@@ -100,22 +100,30 @@ function checkFormPairs(text: string, what: string): void {
  */
 function overfullArray(text: string): string | undefined {
   const pushes = new Map<string, number>();
+  for (const { parent: array, segment } of containerSegments(text)) {
+    if (/^\d+$/.test(segment) && Number(segment) >= MAX_ARRAY_ELEMENTS) return array;
+    if (segment === '') {
+      const n = (pushes.get(array) ?? 0) + 1;
+      if (n > MAX_ARRAY_ELEMENTS) return array;
+      pushes.set(array, n);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every segment after the first of every key in a form (`line_items[0][price]` → `0` under `line_items`, `price`
+ * under `line_items[0]`), with the parameter it is a segment of and the segment before it.
+ */
+function* containerSegments(text: string): Generator<{ parent: string; segment: string; previous: string }> {
   for (const pair of text.split('&')) {
     const { key } = pairKey(pair);
     if (!key) continue;
     const names = keySegments(key);
     for (let i = 1; i < names.length; i++) {
-      const segment = names[i] ?? '';
-      const array = paramName(names.slice(0, i));
-      if (/^\d+$/.test(segment) && Number(segment) >= MAX_ARRAY_ELEMENTS) return array;
-      if (segment === '') {
-        const n = (pushes.get(array) ?? 0) + 1;
-        if (n > MAX_ARRAY_ELEMENTS) return array;
-        pushes.set(array, n);
-      }
+      yield { parent: paramName(names.slice(0, i)), segment: names[i] ?? '', previous: names[i - 1] ?? '' };
     }
   }
-  return undefined;
 }
 
 /**
@@ -127,19 +135,12 @@ function mixedContainer(text: string): string | undefined {
   if (!/\[\]|%5B%5D/i.test(text)) return undefined;
   const pushed = new Set<string>();
   const named = new Set<string>();
-  for (const pair of text.split('&')) {
-    const { key } = pairKey(pair);
-    if (!key) continue;
-    const names = keySegments(key);
-    for (let i = 1; i < names.length; i++) {
-      const segment = names[i] ?? '';
-      const parent = paramName(names.slice(0, i));
-      // A numbered entry (`expand[0]`) is a list's too, but in metadata, where `0` is a key (see markMapKeys).
-      if (segment === '') pushed.add(parent);
-      else if (!/^\d+$/.test(segment) || names[i - 1] === 'metadata') named.add(parent);
-      else continue;
-      if (pushed.has(parent) && named.has(parent)) return parent;
-    }
+  for (const { parent, segment, previous } of containerSegments(text)) {
+    // A numbered entry (`expand[0]`) is a list's too, but in metadata, where `0` is a key (see markMapKeys).
+    if (segment === '') pushed.add(parent);
+    else if (!/^\d+$/.test(segment) || previous === 'metadata') named.add(parent);
+    else continue;
+    if (pushed.has(parent) && named.has(parent)) return parent;
   }
   return undefined;
 }

@@ -20,25 +20,24 @@ export async function attachPaymentMethod(
   options: { param?: string; customerParam?: string } = {},
 ): Promise<PaymentMethod> {
   const loaded = await loadPaymentMethod(ctx, id, { param: options.param ?? 'payment_method', forUpdate: true });
+  await requireCustomer(ctx, customerId, options.customerParam ?? 'customer');
   return attachLoaded(ctx, { paymentMethod: loaded.paymentMethod, token: loaded.token, isTestId: loaded.isTestId }, customerId, {
     detached: loaded.detached,
     param: options.param ?? 'payment_method',
-    customerParam: options.customerParam ?? 'customer',
   });
 }
 
 /**
- * Attaches an already-resolved payment method (also on SetupIntent success and `setup_future_usage`). The customer
- * is checked here, on every path: one deleted since the intent named it answers 404 and the caller's transaction,
- * charge included, is not written.
+ * Attaches an already-resolved payment method (SetupIntent success, `setup_future_usage`) to a customer its caller
+ * has checked: the confirm and 3-D Secure paths of both intents refuse a deleted customer before the processor is
+ * asked.
  */
 export async function attachLoaded(
   ctx: OpContext,
   usable: UsablePaymentMethod,
   customerId: string,
-  options: { detached?: boolean; param?: string; customerParam?: string } = {},
+  options: { detached?: boolean; param?: string } = {},
 ): Promise<PaymentMethod> {
-  await requireCustomer(ctx, customerId, options.customerParam ?? 'customer');
   const pm = usable.paymentMethod;
   const param = options.param ?? 'payment_method';
   if (usable.isTestId) {
