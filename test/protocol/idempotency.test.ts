@@ -128,6 +128,50 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(declinedAgain.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('stores a response that is an event’s object as a reference to that event, and replays it byte for byte', async () => {
+    const stored = async (k: string) =>
+      (
+        (await server.store.db
+          .selectFrom('idempotency_keys')
+          .select('response_body')
+          .where('merchant_id', '=', server.merchant.id)
+          .where('key', '=', k)
+          .executeTakeFirstOrThrow()) as { response_body: string }
+      ).response_body;
+    const params = { amount: 1500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+    const k = key();
+    const paid = await api.post('/v1/payment_intents', params, { idempotencyKey: k });
+    expect(paid.status).toBe(200);
+    // The answer is the PaymentIntent as its payment_intent.succeeded event holds it: stored once, in the event.
+    const body = await stored(k);
+    expect(body).toMatch(/^event:evt_/);
+    const event = await api.get(`/v1/events/${body.slice('event:'.length)}`);
+    expect(event.body).toMatchObject({ type: 'payment_intent.succeeded', data: { object: { id: paid.body.id } } });
+    expect(JSON.stringify((event.body.data as { object: unknown }).object)).toBe(paid.text);
+    const after = await mine();
+    const again = await api.post('/v1/payment_intents', params, { idempotencyKey: k });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(paid.text);
+    expect(await mine()).toEqual(after);
+
+    // An answer no event holds (a test clock's) is stored whole, and replayed the same.
+    const clockKey = key();
+    const clock = await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: clockKey });
+    expect(clock.status).toBe(200);
+    expect(await stored(clockKey)).toBe(clock.text);
+    expect((await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: clockKey })).text).toBe(clock.text);
+
+    // The event outlives the key (30 days against one, on one clock); were it ever gone, the key answers a clear
+    // 500 rather than running the payment again.
+    await server.store.db.deleteFrom('events').where('id', '=', body.slice('event:'.length)).execute();
+    const intents = async () => ((await api.get('/v1/payment_intents?limit=100')).body.data as unknown[]).length;
+    const [before, intentsBefore] = [await mine(), await intents()];
+    const lost = await api.post('/v1/payment_intents', params, { idempotencyKey: k });
+    expectError(lost, 500, 'api_error');
+    expect(await mine()).toEqual(before);
+    expect(await intents()).toBe(intentsBefore);
+  });
+
   it('lets a stored response win over a rerun that would answer 5xx (a 5xx is never stored), keeping none of its writes', async () => {
     const store = new IdempotencyStore(server.store);
     const now = Math.floor(Date.now() / 1000);

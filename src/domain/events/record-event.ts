@@ -33,7 +33,7 @@ export async function recordEvent(
   // Counted in the event's transaction so the event reads true at once; the webhook worker fixes the number when
   // it fans the event out (an endpoint may have changed in between).
   const pendingWebhooks = await countSubscribedEndpoints(ctx.db, actor.scope, type, Date.now());
-  const event: EventObject = {
+  const envelope: Omit<EventObject, 'data'> = {
     id: newId('evt'),
     object: 'event',
     type,
@@ -42,14 +42,17 @@ export async function recordEvent(
     livemode: actor.scope.livemode,
     merchant_id: actor.merchant.id,
     pending_webhooks: pendingWebhooks,
-    data: { object },
   };
+  const event: EventObject = { ...envelope, data: { object } };
+  // The event's JSON is written with the object's JSON as one piece, which this transaction remembers: a response
+  // that is the same object, byte for byte, is stored as a reference to this event (src/http/idempotency.ts).
+  const objectJson = JSON.stringify(object);
   const row = {
     merchant_id: actor.merchant.id,
     livemode: modeValue(actor.scope),
     id: event.id,
     created: event.created,
-    data: JSON.stringify(event),
+    data: `${JSON.stringify(envelope).slice(0, -1)},"data":{"object":${objectJson}}}`,
     type,
     api_version: event.api_version,
     object_id: object.id,
@@ -58,7 +61,38 @@ export async function recordEvent(
   };
   await write(ctx.db, insertStatement(ctx.db, 'events', row));
   await addToOutbox(ctx.db, actor.scope, actor.now, event.id, pendingWebhooks);
+  rememberObjectJson(ctx.db, event.id, objectJson);
   return event;
+}
+
+const OBJECT_JSON = Symbol('objects of the events recorded in this transaction');
+
+function rememberObjectJson(db: Db, eventId: string, json: string): void {
+  const tx = transactionState(db);
+  if (!tx) return;
+  let recorded = tx.locals.get(OBJECT_JSON) as { eventId: string; json: string }[] | undefined;
+  if (!recorded) tx.locals.set(OBJECT_JSON, (recorded = []));
+  recorded.push({ eventId, json });
+}
+
+/**
+ * The event recorded in this transaction whose `data.object`, as written, is exactly `body` (the latest such
+ * event), if any. A response that is such an object (a PaymentIntent as its last event shows it, in the event's
+ * API version) need not be stored twice: the stored response names the event instead (src/http/idempotency.ts).
+ */
+export function eventHoldingObjectJson(db: Db, body: string): string | undefined {
+  const recorded = transactionState(db)?.locals.get(OBJECT_JSON) as { eventId: string; json: string }[] | undefined;
+  if (!recorded) return undefined;
+  for (let i = recorded.length - 1; i >= 0; i--) {
+    const r = recorded[i];
+    if (r && r.json.length === body.length && r.json === body) return r.eventId;
+  }
+  return undefined;
+}
+
+/** The `data.object` JSON of a stored event, exactly as it was written (the event's `data` column holds it). */
+export function objectJsonOfEventData(data: string): string {
+  return JSON.stringify((JSON.parse(data) as { data: { object: unknown } }).data.object);
 }
 
 interface OutboxRow {
