@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_outbox_per_transaction.js';
 import * as m0009 from './migrations/0009_outbox_pending_webhooks.js';
 import * as m0010 from './migrations/0010_event_payment_intent_links.js';
 import * as m0011 from './migrations/0011_orders_by_session.js';
+import * as m0012 from './migrations/0012_partial_filter_indexes.js';
 
 /** Every migration, in order. A new one is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_outbox_pending_webhooks': m0009,
   '0010_event_payment_intent_links': m0010,
   '0011_orders_by_session': m0011,
+  '0012_partial_filter_indexes': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
