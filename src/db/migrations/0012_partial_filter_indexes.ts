@@ -37,6 +37,10 @@ export async function up(db: Db): Promise<void> {
 export async function down(db: Db): Promise<void> {
   for (const [table, column] of PARTIAL) {
     await db.schema.dropIndex(indexName(table, column)).execute();
-    await db.schema.createIndex(indexName(table, column)).on(table).columns(['merchant_id', 'livemode', column, 'created', 'id']).execute();
+    await db.schema
+      .createIndex(indexName(table, column))
+      .on(table)
+      .columns(['merchant_id', 'livemode', column, 'created', 'id'])
+      .execute();
   }
 }
