@@ -154,6 +154,12 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expect(again.text).toBe(paid.text);
     expect(await mine()).toEqual(after);
 
+    // A customer create answers with what its customer.created event holds.
+    const customerKey = key();
+    const customer = await api.post('/v1/customers', { name: 'Stored once' }, { idempotencyKey: customerKey });
+    expect(await stored(customerKey)).toMatch(/^event:evt_/);
+    expect((await api.post('/v1/customers', { name: 'Stored once' }, { idempotencyKey: customerKey })).text).toBe(customer.text);
+
     // An answer no event holds (a test clock's) is stored whole, and replayed the same.
     const clockKey = key();
     const clock = await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: clockKey });
