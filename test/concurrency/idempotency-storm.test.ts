@@ -176,10 +176,10 @@ describe.each(ENGINES)('50 concurrent identical requests per key (%s)', (engine)
     expect(captured.body).toMatchObject({ status: 'succeeded', amount_received: 6_000 });
     expect(delta(t1, await tally(m.id))).toEqual({
       rows: { idempotency_keys: 1 },
-      events: { 'charge.captured': 1, 'payment_intent.succeeded': 1 },
+      events: { 'charge.captured': 1, 'charge.refunded': 1, 'payment_intent.succeeded': 1 },
     });
     const charge = (await api.get(`/v1/charges/${captured.body.latest_charge as string}`)).body;
-    expect(charge).toMatchObject({ amount_captured: 6_000, captured: true });
+    expect(charge).toMatchObject({ amount_captured: 6_000, captured: true, amount_refunded: 3_000 });
   });
 
   it('a partial refund (POST /v1/refunds) and a refund of the rest (POST /v1/payment_intents/{id}/refund) each run once', async () => {

@@ -15,6 +15,8 @@ export async function announcePayment(
   change: {
     charge: Charge;
     chargeEvent: string;
+    /** The change also released part of the charge (a partial capture): `charge.refunded` follows its event. */
+    released?: boolean;
     intent: StoredPaymentIntent;
     intentEvent: string;
     previousStatus: StoredPaymentIntent['status'];
@@ -25,6 +27,7 @@ export async function announcePayment(
   const presented = await presentPaymentIntent(ctx, change.intent);
   const link = { paymentIntent: change.intent.id };
   await recordEvent(ctx, change.chargeEvent, change.charge, link);
+  if (change.released) await recordEvent(ctx, 'charge.refunded', change.charge, link);
   await recordEvent(ctx, change.intentEvent, presented, link);
   await notifyStatusChange(ctx, {
     intent: presented,

@@ -11,8 +11,8 @@ import { nextStatus } from './state-machine.js';
 /**
  * Captures a held (manual-capture) payment, fully or partly: `amount` defaults to everything capturable; a smaller
  * amount captures that much and releases the rest, which can no longer be captured and shows in the charge's
- * `amount_refunded` (refunds remain bounded by what was captured). Events `charge.captured` and
- * `payment_intent.succeeded`. `param` names the amount parameter the caller used in errors.
+ * `amount_refunded` (refunds remain bounded by what was captured). Events `charge.captured`, `charge.refunded`
+ * when part was released (as a canceled authorization's release has it), and `payment_intent.succeeded`. `param` names the amount parameter the caller used in errors.
  */
 export async function capturePaymentIntent(
   ctx: OpContext,
@@ -44,6 +44,7 @@ export async function capturePaymentIntent(
   return announcePayment(ctx, {
     charge,
     chargeEvent: 'charge.captured',
+    released: charge.amount_refunded > 0,
     intent: next,
     intentEvent: 'payment_intent.succeeded',
     previousStatus: intent.status,

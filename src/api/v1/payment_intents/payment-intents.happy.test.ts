@@ -172,8 +172,11 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
       'charge.succeeded',
       'payment_intent.amount_capturable_updated',
       'charge.captured',
+      'charge.refunded',
       'payment_intent.succeeded',
     ]);
+    const releasedEvent = (await api.get(`/v1/events?payment_intent=${id}&type=charge.refunded`)).body.data as { data: { object: Obj } }[];
+    expect(releasedEvent[0]?.data.object).toMatchObject({ amount_captured: 7_500, amount_refunded: 2_500, refunded: false });
 
     // The released remainder cannot be refunded: only the captured 7,500 can, in parts.
     expectError(await api.post(`/v1/payment_intents/${id}/refund`, { amount: 7_501 }), 400, 'amount_too_large', 'amount');
@@ -191,6 +194,8 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
     const a = await api.post('/v1/payment_intents', { amount: 5_000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
     const full = await api.post(`/v1/payment_intents/${a.body.id as string}/capture`, {});
     expect(full.body).toMatchObject({ status: 'succeeded', amount_received: 5_000 });
+    // Nothing released, so no charge.refunded.
+    expect((await api.get(`/v1/events?payment_intent=${a.body.id as string}&type=charge.refunded`)).body.data).toEqual([]);
     const b = await api.post('/v1/payment_intents', { amount: 5_000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
     const alias = await api.post(`/v1/payment_intents/${b.body.id as string}/capture`, { amount: 1_000, statement_descriptor_suffix: 'ORDER 12' });
     expect(alias.body).toMatchObject({ status: 'succeeded', amount_received: 1_000, statement_descriptor_suffix: 'ORDER 12' });
