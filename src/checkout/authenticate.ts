@@ -158,6 +158,23 @@ function finishedPage(v: { intent: PaymentIntent | SetupIntent; returnUrl: strin
   );
 }
 
+/**
+ * The page of a link that is no longer the intent's current challenge: answered already, replaced by a newer
+ * confirmation's, or retired by a cancel. It says which, from the intent's state.
+ */
+function retiredPage(v: { intent: PaymentIntent | SetupIntent; returnUrl: string | null; livemode: boolean }): string {
+  const what = v.intent.object === 'payment_intent' ? 'payment' : 'card setup';
+  if (v.intent.status === 'requires_action') {
+    const heading = 'Authentication link replaced';
+    return page(heading, html`<h1>${heading}</h1><p>A newer authentication was requested for this ${what}; this link no longer works. You can close this window.</p>`, v.livemode);
+  }
+  if (v.intent.status === 'canceled') {
+    const heading = 'Authentication no longer needed';
+    return page(heading, html`<h1>${heading}</h1><p>The ${what} was canceled; this link no longer works. You can close this window.</p>`, v.livemode);
+  }
+  return finishedPage(v, 'Authentication already answered');
+}
+
 export function registerAuthenticationPages(app: FastifyInstance, runtime: Runtime): void {
   const { deps } = runtime;
   const path = `${AUTHENTICATION_PATH}/:token`;
@@ -171,7 +188,7 @@ export function registerAuthenticationPages(app: FastifyInstance, runtime: Runti
       const v = await view(deps, token);
       if (!v) return notFoundPage(reply);
       const livemode = v.challenge.livemode;
-      if (!v.current) return send(reply, 200, finishedPage({ intent: v.intent, returnUrl: v.returnUrl, livemode }, 'Authentication already answered'));
+      if (!v.current) return send(reply, 200, retiredPage({ intent: v.intent, returnUrl: v.returnUrl, livemode }));
       const title = 'Confirm it is you';
       return send(
         reply,
@@ -213,8 +230,9 @@ ${await describe(v)}
       if (outcome.applied && outcome.returnUrl) {
         return reply.code(303).headers(PAGE_HEADERS).header('Location', returnLocation(outcome.returnUrl, outcome.intent)).send();
       }
-      const heading = !outcome.applied ? 'Authentication already answered' : redirectStatus(outcome.intent) === 'failed' ? 'Authentication failed' : 'Authentication complete';
-      return send(reply, 200, finishedPage({ intent: outcome.intent, returnUrl: outcome.returnUrl, livemode: challenge.livemode }, heading));
+      const shown = { intent: outcome.intent, returnUrl: outcome.returnUrl, livemode: challenge.livemode };
+      if (!outcome.applied) return send(reply, 200, retiredPage(shown));
+      return send(reply, 200, finishedPage(shown, redirectStatus(outcome.intent) === 'failed' ? 'Authentication failed' : 'Authentication complete'));
     });
     done();
   });

@@ -195,14 +195,20 @@ describe.each(ENGINES)('3-D Secure through the local authentication page (%s)', 
     const newUrl = (reconfirmed.next_action as { redirect_to_url: { url: string } }).redirect_to_url.url;
     expect(newUrl).not.toBe(oldUrl);
     const old = await openPage(server, oldUrl);
-    expect(old.text).toContain('already answered');
+    // Nobody answered it: the page says it was replaced, not that the authentication failed.
+    expect(old.text).toContain('Authentication link replaced');
+    expect(old.text).toContain('A newer authentication was requested for this payment');
+    expect(old.text).not.toContain('failed');
+    expect(old.text).not.toContain('<form');
     const pressOld = await fetch(server.url + old.path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'result=complete', redirect: 'manual' });
     expect(pressOld.status).toBe(200);
+    expect(await pressOld.text()).toContain('Authentication link replaced');
     expect((await api.get(`/v1/payment_intents/${pi.id as string}`)).body.status).toBe('requires_action');
 
     await api.post(`/v1/payment_intents/${pi.id as string}/cancel`, {});
     const canceled = await openPage(server, newUrl);
-    expect(canceled.text).toContain('already answered');
+    expect(canceled.text).toContain('The payment was canceled; this link no longer works.');
+    expect(canceled.text).not.toContain('failed');
 
     const unknown = await fetch(`${server.url}/authenticate/${'x'.repeat(40)}`);
     expect(unknown.status).toBe(404);
