@@ -49,7 +49,7 @@ export async function createProduct(ctx: OpContext, input: CreateProductInput): 
     metadata: initialMetadata(input.metadata),
     name: input.name,
     package_dimensions: input.package_dimensions || null,
-    shippable: input.shippable ?? null,
+    shippable: input.shippable === '' ? null : (input.shippable ?? null),
     statement_descriptor: input.statement_descriptor || null,
     tax_code: input.tax_code || null,
     unit_label: input.unit_label || null,

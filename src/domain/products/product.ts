@@ -66,7 +66,7 @@ export interface ProductInput {
   marketing_features?: MarketingFeature[] | '' | null | undefined;
   metadata?: Metadata | '' | undefined;
   package_dimensions?: PackageDimensions | '' | null | undefined;
-  shippable?: boolean | null | undefined;
+  shippable?: boolean | '' | null | undefined;
   statement_descriptor?: string | null | undefined;
   tax_code?: string | null | undefined;
   unit_label?: string | null | undefined;

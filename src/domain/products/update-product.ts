@@ -33,7 +33,7 @@ export async function updateProduct(ctx: OpContext, id: string, input: UpdatePro
   if (input.images !== undefined) next.images = input.images || [];
   if (input.marketing_features !== undefined) next.marketing_features = input.marketing_features || [];
   if (input.package_dimensions !== undefined) next.package_dimensions = input.package_dimensions || null;
-  if (input.shippable !== undefined) next.shippable = input.shippable;
+  if (input.shippable !== undefined) next.shippable = input.shippable === '' ? null : input.shippable;
   next.metadata = mergeMetadata(current.metadata, input.metadata);
 
   if (input.default_price !== undefined) {

@@ -165,7 +165,10 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     expect(withDefault.body.default_price).toBe(p1.body.id);
     const cleared = await api.post(`/v1/products/${id}`, undefined, { form: 'default_price=' });
     expect(cleared.body.default_price).toBeNull();
-    expect(await eventsFor(id)).toEqual(['product.updated', 'product.updated', 'product.updated', 'product.created']);
+    // A form cannot send null: "" unsets shippable too.
+    expect((await api.post(`/v1/products/${id}`, { shippable: false })).body.shippable).toBe(false);
+    expect((await api.post(`/v1/products/${id}`, undefined, { form: 'shippable=' })).body.shippable).toBeNull();
+    expect(await eventsFor(id)).toEqual(['product.updated', 'product.updated', 'product.updated', 'product.updated', 'product.updated', 'product.created']);
   });
 
   it('answers a no-op update with the product unchanged: no write, no `updated` bump, no product.updated', async () => {

@@ -97,7 +97,7 @@ export const updateProductFields = {
   marketing_features: emptiable(marketingFeatures).optional(),
   metadata: zMetadata().optional(),
   package_dimensions: z.union([packageDimensions, zClear]).optional(),
-  shippable: z.union([zBool(), z.null()]).optional(),
+  shippable: z.union([zBool(), zClear]).optional(),
   statement_descriptor: z.union([zStatementDescriptor(), z.null()]).optional(),
   tax_code: z.union([zTaxCode(), zClear]).optional(),
   unit_label: z.union([zText(12), z.null()]).optional(),
