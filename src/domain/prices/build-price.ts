@@ -32,6 +32,7 @@ export function buildPrice(terms: PriceTermsInput, ctx: BuildPriceContext): Pric
   const param = (name: string) => nestParam(ctx.paramPrefix, name);
   const invalid = (name: string, message: string) => new AppError('parameter_invalid', message, { param: param(name) });
   const missing = (name: string, message: string) => new AppError('parameter_missing', message, { param: param(name) });
+  const tooLarge = (name: string, message: string) => new AppError('amount_too_large', message, { param: param(name) });
 
   const currency = findCurrency(terms.currency);
   if (!currency)
@@ -122,7 +123,7 @@ export function buildPrice(terms: PriceTermsInput, ctx: BuildPriceContext): Pric
     } else if (terms.unit_amount_decimal !== undefined) {
       unitAmountDecimal = normalizeDecimalAmount(terms.unit_amount_decimal);
       if (decimalWholePart(unitAmountDecimal) > MAX_AMOUNT)
-        throw invalid('unit_amount_decimal', `Invalid unit_amount_decimal: must be at most ${MAX_AMOUNT}.`);
+        throw tooLarge('unit_amount_decimal', `Invalid unit_amount_decimal: must be at most ${MAX_AMOUNT}.`);
       unitAmount = decimalAsInteger(unitAmountDecimal);
     } else {
       throw missing(
@@ -220,7 +221,7 @@ function amountPair(
   if (decimal === undefined) return { amount: null, decimal: null };
   const normal = normalizeDecimalAmount(decimal);
   if (decimalWholePart(normal) > MAX_AMOUNT) {
-    throw new AppError('parameter_invalid', `Invalid ${decimalParam}: must be at most ${MAX_AMOUNT}.`, {
+    throw new AppError('amount_too_large', `Invalid ${decimalParam}: must be at most ${MAX_AMOUNT}.`, {
       param: decimalParam,
     });
   }

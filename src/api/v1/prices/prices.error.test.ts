@@ -44,8 +44,14 @@ describe.each(ENGINES)('prices bad input (%s)', (engine) => {
       'parameter_invalid',
       'unit_amount_decimal',
     );
-    expectError(await create({ unit_amount_decimal: '100000000.5' }), 400, 'parameter_invalid', 'unit_amount_decimal');
+    expectError(await create({ unit_amount_decimal: '100000000.5' }), 400, 'amount_too_large', 'unit_amount_decimal');
     expectError(await create({ unit_amount_decimal: 'abc' }), 400, 'parameter_invalid', 'unit_amount_decimal');
+    expectError(
+      await create({ billing_scheme: 'tiered', tiers_mode: 'graduated', tiers: [{ up_to: 'inf', unit_amount_decimal: '100000000' }] }),
+      400,
+      'amount_too_large',
+      'tiers[0][unit_amount_decimal]',
+    );
     // Custom amounts may not start below the currency's minimum charge (0 included).
     expectError(
       await create({ custom_unit_amount: { enabled: true, preset: 0 } }),
