@@ -7,6 +7,7 @@ import { AppError, errorBody } from '../lib/errors.js';
 import { fingerprint, readIdempotencyKey, type StoredResponse } from './idempotency.js';
 import { headerValues } from './headers.js';
 import type { Runtime } from './runtime.js';
+import { nullsAsAbsent } from './params.js';
 import { parseParams } from './validation.js';
 
 export type AuthMode = 'secret' | 'client' | 'none';
@@ -79,6 +80,8 @@ const emptyObject = z.strictObject({});
 export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyEndpoint): void {
   const { deps } = runtime;
   const auth = e.auth ?? 'secret';
+  /** `POST /v1/<objects>/:id`: a null there unsets a field (or is refused), instead of standing for no value. */
+  const isUpdate = e.method === 'POST' && e.paths.every((p) => p.endsWith('/:id'));
   for (const url of e.paths) {
     app.route({
       method: e.method,
@@ -114,7 +117,8 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
             ? readIdempotencyKey(headerValues(request.raw, 'idempotency-key'), (e.idempotency ?? 'required') === 'required' && deps.config.idempotencyKeyRequired)
             : undefined;
         const rawBody: unknown = request.body ?? {};
-        const body = parseParams(e.body ?? emptyObject, rawBody);
+        const bodySchema: z.ZodType = e.body ?? emptyObject;
+        const body = parseParams(bodySchema, isUpdate ? rawBody : nullsAsAbsent(bodySchema, rawBody));
 
         const work = async (tx: Db): Promise<StoredResponse> => {
           try {

@@ -17,6 +17,27 @@ export function markJsonBody(body: object): void {
   jsonBodies.add(body);
 }
 
+/**
+ * A JSON body with each top-level null that its parameter cannot take, but can go without, taken out: on a create
+ * or an action, `"description": null` means no description, as if the parameter had not been sent (decisions.md,
+ * "JSON null"). Updates keep their nulls, which unset a field or are refused where it cannot be unset.
+ */
+export function nullsAsAbsent(schema: z.ZodType, input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || !jsonBodies.has(input)) return input;
+  const shape = (schema as { shape?: Record<string, z.ZodType | undefined> }).shape;
+  if (!shape) return input;
+  const absent = new Set<string>();
+  for (const [key, value] of Object.entries(input)) {
+    // Only the schema's own fields: `constructor` or `toString` in a body are unknown parameters, not Object's.
+    const field = value === null && Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (field && !field.safeParse(null).success && field.safeParse(undefined).success) absent.add(key);
+  }
+  if (absent.size === 0) return input;
+  const out = Object.fromEntries(Object.entries(input).filter(([key]) => !absent.has(key)));
+  markJsonBody(out);
+  return out;
+}
+
 /** Runs a synchronous parse of `input`, knowing whether it is a JSON body (whose scalars carry their types). */
 export function withTypedInput<T>(input: unknown, parse: () => T): T {
   const outer = typedInput;
@@ -34,7 +55,7 @@ export const zTextSpelling = <T extends z.ZodType>(schema: T, what: string) =>
 
 export const zInt = (min: number, max: number) =>
   z
-    .union([z.number(), zTextSpelling(z.string().regex(/^-?\d{1,300}$/, 'must be an integer'), 'an integer').transform(Number)])
+    .union([z.number({ error: 'must be an integer' }), zTextSpelling(z.string().regex(/^-?\d{1,300}$/, 'must be an integer'), 'an integer').transform(Number)])
     .pipe(
       z
         .number()

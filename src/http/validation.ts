@@ -42,10 +42,7 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
   const top = issues[0];
   const first = deepestIssue(top);
   const name = paramName([...prefix, ...first.path]);
-  // Zod's own wording for a type mismatch ("expected string, received array"), or for the one alternative of a union
-  // that happened to be tried last, says little to a caller; a refinement's message says exactly what is wrong.
-  const generic = first.code === 'invalid_union' || first.code === 'invalid_type' || (top?.code === 'invalid_union' && first.code === 'invalid_value');
-  const message = generic ? 'has the wrong type or format' : first.message;
+  const message = issueMessage(top, first, valueAt(input, first.path) === null);
   // An amount above the per-field maximum of 99,999,999 minor units is the documented `amount_too_large`.
   if (first.code === 'too_big' && Number(first.maximum) === MAX_AMOUNT) {
     throw new AppError('amount_too_large', `Invalid ${name}: ${message}.`, { param: name });
@@ -54,6 +51,36 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
 }
 
 type Issue = z.core.$ZodIssue;
+
+/** What a type mismatch means, in words, when the schema gave none of its own. */
+const EXPECTED: Record<string, string> = {
+  string: 'must be a string',
+  number: 'must be a number',
+  int: 'must be an integer',
+  boolean: 'must be a boolean (true or false)',
+  object: 'must be an object (a hash of parameters)',
+  array: 'must be an array (a list)',
+};
+
+/**
+ * The words after "Invalid <param>:". A check of our own (a refinement, a bound, a schema's own type message) says
+ * exactly what is wrong and is used as it is; Zod's own wording for a type mismatch ("Invalid input: expected
+ * string, received array") is replaced by what the parameter must be, and the one alternative of a union that
+ * happened to be tried last, which says little, by a general statement. A JSON null where the parameter cannot be
+ * null says so.
+ */
+function issueMessage(top: Issue | undefined, first: Issue, isNull: boolean): string {
+  const mismatch = first.code === 'invalid_type' || first.code === 'invalid_union' || first.code === 'invalid_value';
+  if (isNull && mismatch) return 'cannot be null';
+  if (first.code === 'invalid_union' || (top?.code === 'invalid_union' && first.code === 'invalid_value')) {
+    return 'has the wrong type or format';
+  }
+  if (first.code === 'invalid_type') {
+    if (!first.message.startsWith('Invalid input')) return first.message;
+    return EXPECTED[first.expected] ?? 'has the wrong type or format';
+  }
+  return first.message;
+}
 
 /**
  * Union failures hide the useful message inside their branches: prefer a branch's own check (a refinement, a

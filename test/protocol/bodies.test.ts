@@ -298,6 +298,55 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     });
   });
 
+  it('reads a JSON null on a create or an action as the parameter left out; a required one is refused as null', async () => {
+    const pi = await api.post<{ id: string }>('/v1/payment_intents', {
+      amount: 500,
+      currency: 'usd',
+      customer: null,
+      payment_method: null,
+      capture_method: null,
+      description: null,
+    });
+    expect(pi.status).toBe(200);
+    expect(pi.body).toMatchObject({ customer: null, capture_method: 'automatic', description: null });
+    const product = await api.post('/v1/products', { name: 'Nulls', description: null, url: null, shippable: null });
+    expect(product.status).toBe(200);
+    expect(product.body).toMatchObject({ description: null, url: null, shippable: null });
+    const canceled = await api.post(`/v1/payment_intents/${pi.body.id}/cancel`, { cancellation_reason: null });
+    expect(canceled.body).toMatchObject({ status: 'canceled', cancellation_reason: null });
+    before = await counts(server);
+    const err = expectError(await api.post('/v1/payment_intents', { amount: null, currency: 'usd' }), 400, 'parameter_invalid', 'amount');
+    expect(err.message).toBe('Invalid amount: cannot be null.');
+    // Names of JavaScript objects' own properties are parameters like any other: unknown here.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expectError(await api.post('/v1/payment_intents', { amount: 100, currency: 'usd', [name]: null }), 400, 'parameter_unknown', name);
+    }
+    await nothingWritten();
+  });
+
+  it('on an update, a null unsets a field that can be unset and is refused where it cannot', async () => {
+    const product = await api.post<{ id: string }>('/v1/products', { name: 'Unset me', description: 'd' });
+    expect((await api.post(`/v1/products/${product.body.id}`, { description: null })).body).toMatchObject({ description: null });
+    before = await counts(server);
+    const err = expectError(await api.post(`/v1/products/${product.body.id}`, { name: null }), 400, 'parameter_invalid', 'name');
+    expect(err.message).toBe('Invalid name: cannot be null.');
+    await nothingWritten();
+  });
+
+  it('says what a parameter of the wrong JSON type must be', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ amount: true, currency: 'usd' }, 'amount', 'Invalid amount: must be an integer.'],
+      [{ amount: 100, currency: 'usd', capture_method: 5 }, 'capture_method', 'Invalid capture_method: must be one of automatic, automatic_async, manual.'],
+      [{ amount: 100, currency: 'usd', description: 5 }, 'description', 'Invalid description: must be a string.'],
+      [{ amount: 100, currency: 'usd', confirm: 'yes' }, 'confirm', 'Invalid confirm: must be a boolean (true or false).'],
+    ];
+    for (const [body, param, message] of cases) {
+      const err = expectError(await api.post('/v1/payment_intents', body), 400, 'parameter_invalid', param);
+      expect(err.message, JSON.stringify(body)).toBe(message);
+    }
+    await nothingWritten();
+  });
+
   it('never answers 5xx to hostile bodies', async () => {
     const hostile: [string, string][] = [
       ['\u0000\u0001\u0002', 'application/json'],

@@ -1,6 +1,6 @@
 import { listObjects, type Filter, type Page, type PageRequest } from '../../db/objects.js';
 import type { OpContext } from '../context.js';
-import { SETUP_INTENTS_TABLE, type SetupIntent } from './setup-intent.js';
+import { SETUP_INTENTS_TABLE, withCurrency, type SetupIntent } from './setup-intent.js';
 
 export async function listSetupIntents(
   ctx: OpContext,
@@ -9,5 +9,6 @@ export async function listSetupIntents(
 ): Promise<Page<SetupIntent>> {
   const where: Filter[] = [...(filters.created ?? [])];
   if (filters.customer !== undefined) where.push({ column: 'customer', op: '=', value: filters.customer });
-  return listObjects<SetupIntent>(ctx.db, SETUP_INTENTS_TABLE, ctx.actor.scope, where, page);
+  const found = await listObjects<SetupIntent>(ctx.db, SETUP_INTENTS_TABLE, ctx.actor.scope, where, page);
+  return { ...found, data: found.data.map(withCurrency) };
 }

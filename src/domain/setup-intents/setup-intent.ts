@@ -30,6 +30,8 @@ export interface SetupIntent {
   cancellation_reason: string | null;
   client_secret: string;
   created: number;
+  /** Fluveo's SetupIntents take a `currency` (three-letter, lowercase); null when none was given. */
+  currency: string | null;
   customer: string;
   description: string | null;
   last_setup_error: LastSetupError | null;
@@ -104,7 +106,12 @@ export async function loadSetupIntent(ctx: OpContext, id: string, options: { for
     forUpdate: options.forUpdate ?? false,
   });
   if (!found) throw new AppError('resource_missing', `No such setup_intent: '${id}'`, { param: 'id' });
-  return found;
+  return withCurrency(found);
+}
+
+/** A SetupIntent stored before it had a `currency` reads as one without a currency. */
+export function withCurrency(si: SetupIntent): SetupIntent {
+  return si.currency === undefined ? { ...si, currency: null } : si;
 }
 
 export async function insertSetupIntent(ctx: OpContext, si: SetupIntent): Promise<void> {

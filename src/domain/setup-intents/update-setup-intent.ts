@@ -7,6 +7,8 @@ export interface UpdateSetupIntentInput {
   payment_method?: string | undefined;
   payment_method_data?: PaymentMethodDataInput | undefined;
   description?: string | null | undefined;
+  currency?: string | null | undefined;
+  setup_future_usage?: 'off_session' | undefined;
   metadata?: Metadata | '' | undefined;
 }
 
@@ -21,6 +23,8 @@ export async function updateSetupIntent(ctx: OpContext, id: string, input: Updat
     next.next_action = null;
   }
   if (input.description !== undefined) next.description = input.description;
+  if (input.currency !== undefined) next.currency = input.currency;
+  if (input.setup_future_usage !== undefined) next.usage = input.setup_future_usage;
   next.metadata = mergeMetadata(si.metadata, input.metadata);
   await saveSetupIntent(ctx, next);
   return next;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { confirmSetupIntent } from '../../../domain/setup-intents/confirm-setup-intent.js';
 import { createSetupIntent } from '../../../domain/setup-intents/create-setup-intent.js';
-import { zUrl } from '../../../http/catalog-params.js';
+import { zCurrency, zUrl } from '../../../http/catalog-params.js';
 import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
 import { zBool, zId } from '../../../http/params.js';
 import { AppError } from '../../../lib/errors.js';
@@ -11,6 +11,7 @@ export const createSetupIntentBody = z.strictObject({
   ...setupIntentFields,
   customer: zId('cus'),
   usage: zUsage().optional(),
+  currency: zCurrency().optional(),
   confirm: zBool().optional(),
   return_url: zUrl().optional(),
 });

@@ -11,6 +11,7 @@ export const setupIntentSchema = z
     cancellation_reason: z.string().nullable(),
     client_secret: z.string(),
     created: z.int(),
+    currency: z.string().nullable(),
     customer: z.string(),
     description: z.string().nullable(),
     last_setup_error: z
@@ -39,6 +40,8 @@ export const setupIntentFields = {
   payment_method_data: paymentMethodDataInput.optional(),
   description: z.union([zText(1000, { multiline: true }), z.null()]).optional(),
   metadata: zMetadata().optional(),
+  /** Fluveo's SetupIntents accept `off_session` only, which is also what `usage` defaults to. */
+  setup_future_usage: zOneOf(['off_session']).optional(),
 };
 
 export const setupConfirmFields = {

@@ -152,6 +152,22 @@ describe.each(ENGINES)('setup intents (%s)', (engine) => {
     expect((await events()).length).toBe(before);
   });
 
+  it('takes currency and setup_future_usage (off_session only) on create and update', async () => {
+    const customer = await newCustomer();
+    const created = await api.post('/v1/setup_intents', { customer, currency: 'eur', setup_future_usage: 'off_session' });
+    expect(created.body).toMatchObject({ currency: 'eur', usage: 'off_session' });
+    const id = created.body.id as string;
+    expect((await api.post(`/v1/setup_intents/${id}`, { currency: 'usd' })).body).toMatchObject({ currency: 'usd' });
+    expect((await api.get(`/v1/setup_intents/${id}`)).body).toMatchObject({ currency: 'usd' });
+    expect((await api.post(`/v1/setup_intents/${id}`, { currency: null })).body).toMatchObject({ currency: null });
+    expect((await api.post('/v1/setup_intents', { customer })).body).toMatchObject({ currency: null, usage: 'off_session' });
+    expectError(await api.post('/v1/setup_intents', { customer, currency: 'USD' }), 400, 'parameter_invalid', 'currency');
+    expectError(await api.post('/v1/setup_intents', { customer, currency: 'xyz' }), 400, 'parameter_invalid', 'currency');
+    const onSession = { customer, usage: 'on_session', setup_future_usage: 'off_session' };
+    expectError(await api.post('/v1/setup_intents', { customer, setup_future_usage: 'on_session' }), 400, 'parameter_invalid', 'setup_future_usage');
+    expectError(await api.post('/v1/setup_intents', onSession), 400, 'parameter_invalid', 'setup_future_usage');
+  });
+
   it('updates, lists and cancels', async () => {
     const customer = await newCustomer();
     const id = (await api.post('/v1/setup_intents', { customer })).body.id as string;
