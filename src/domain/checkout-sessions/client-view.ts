@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { OpContext } from '../context.js';
 import type { RedirectNextAction } from '../payment-intents/payment-intent.js';
+import { merchantFixedEmail } from './collect-details.js';
 import type { CheckoutSession, LineItem, SessionRow, ShippingOption, TotalDetails } from './session.js';
 import { sessionNotFound } from './session-store.js';
 
@@ -30,7 +32,15 @@ export interface ClientView {
   next_action?: RedirectNextAction;
 }
 
-export function presentClientView(row: SessionRow, nextAction?: RedirectNextAction | null): ClientView {
+/**
+ * The client view of a session, with `customer_email` the email the merchant fixed (its `customer_email`, or its
+ * Customer's email), else the one the buyer gave.
+ */
+export async function clientView(ctx: OpContext, row: SessionRow, nextAction?: RedirectNextAction | null): Promise<ClientView> {
+  return presentClientView(row, nextAction, await merchantFixedEmail(ctx, row.session));
+}
+
+export function presentClientView(row: SessionRow, nextAction?: RedirectNextAction | null, fixedEmail: string | null = null): ClientView {
   const s = row.session;
   const view: ClientView = {
     object: 'checkout.session.client',
@@ -44,7 +54,7 @@ export function presentClientView(row: SessionRow, nextAction?: RedirectNextActi
     total_details: s.total_details,
     amount_total: s.amount_total,
     shipping_options: s.shipping_options,
-    customer_email: s.customer_email ?? row.collected.email ?? null,
+    customer_email: fixedEmail ?? s.customer_email ?? row.collected.email ?? null,
     phone_number_collection: s.phone_number_collection,
     billing_address_collection: s.billing_address_collection,
     shipping_address_collection: s.shipping_address_collection,

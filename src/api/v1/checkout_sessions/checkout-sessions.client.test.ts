@@ -94,6 +94,15 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
     }
   });
 
+  it("shows the Customer's email as customer_email when the merchant fixed the buyer with customer", async () => {
+    const customer = await ok(api.post('/v1/customers', { email: 'jenny@example.com', name: 'Jenny' }));
+    const s = await embeddedSession(api, cat, { customer: customer.id });
+    const url = `/v1/checkout/sessions/${s.id as string}/client?client_secret=${s.client_secret as string}`;
+    expect((await ok(pk.get(url))).customer_email).toBe('jenny@example.com');
+    const view = await ok(confirm(pk, s, { email: 'jenny@example.com', payment_method: 'pm_card_visa', name: 'Jenny', billing_address: ADDRESS }));
+    expect(view).toMatchObject({ status: 'complete', customer_email: 'jenny@example.com' });
+  });
+
   it('pm_card_visa completes the session: paid, details recorded, intent succeeded', async () => {
     const s = await embeddedSession(api, cat);
     const view = await ok(confirm(pk, s, { payment_method: 'pm_card_visa', name: 'Ada Lovelace', phone: '+15550100', billing_address: ADDRESS }));

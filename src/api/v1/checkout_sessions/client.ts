@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertClientSecret, presentClientView } from '../../../domain/checkout-sessions/client-view.js';
+import { assertClientSecret, clientView } from '../../../domain/checkout-sessions/client-view.js';
 import { completeCheckoutSession } from '../../../domain/checkout-sessions/complete-checkout-session.js';
 import { loadSessionRow } from '../../../domain/checkout-sessions/session-store.js';
 import { updateBuyerDetails } from '../../../domain/checkout-sessions/update-buyer-details.js';
@@ -63,7 +63,7 @@ export const retrieveClientViewEndpoint = defineEndpoint({
       const { intent } = await loadPaymentIntent(ctx, row.session.payment_intent);
       if (intent.status === 'requires_action') nextAction = redirectOf(intent.next_action) ?? null;
     }
-    return presentClientView(row, nextAction);
+    return clientView(ctx, row, nextAction);
   },
 });
 
@@ -81,7 +81,7 @@ export const updateClientDetailsEndpoint = defineEndpoint({
     const ctx = { deps, actor, db };
     const { client_secret: secret, ...input } = body;
     await authorizedRow(ctx, params.id, secret);
-    return presentClientView(await updateBuyerDetails(ctx, params.id, input));
+    return clientView(ctx, await updateBuyerDetails(ctx, params.id, input));
   },
 });
 
@@ -102,6 +102,6 @@ export const confirmClientSessionEndpoint = defineEndpoint({
     const result = await completeCheckoutSession(ctx, params.id, input);
     // The endpoint layer commits and stores this answer.
     if (result.outcome === 'declined') throw new CommittedError(result.error);
-    return presentClientView(result.row, result.outcome === 'requires_action' ? result.nextAction : null);
+    return clientView(ctx, result.row, result.outcome === 'requires_action' ? result.nextAction : null);
   },
 });
