@@ -212,6 +212,13 @@ export async function buildApp(deps: Deps): Promise<App> {
   return { app, runtime };
 }
 
+/**
+ * Credential headers of other APIs (a second key, a connected account): refused with 400 next to a valid key, so
+ * that a request meant for another account is never run on the key's own (with no Authorization at all, the
+ * request is a 401 like any other without a key).
+ */
+const FOREIGN_CREDENTIAL_HEADERS = ['api-key', 'Stripe-Account', 'X-Connected-Merchant-Id'];
+
 async function authenticate(
   runtime: Runtime,
   request: FastifyRequest,
@@ -240,6 +247,14 @@ async function authenticate(
     throw new AppError(
       'secret_key_required',
       'This API call needs a secret key (sk_test_… or sk_live_…); publishable keys only work for client-side checkout calls.',
+    );
+  }
+  const foreign = FOREIGN_CREDENTIAL_HEADERS.find((h) => request.headers[h.toLowerCase()] !== undefined);
+  if (foreign !== undefined) {
+    throw new AppError(
+      'request_malformed',
+      `The ${foreign} header is not supported: a request acts for the merchant whose key is in the Authorization header, and for no other account.`,
+      { param: foreign },
     );
   }
   const requested = request.headers['x-api-version'];

@@ -108,6 +108,27 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     expect(JSON.parse(res.body).error).toMatchObject({ type: 'authentication_error', code: 'api_key_invalid', message: 'Send exactly one Authorization header.' });
   });
 
+  it('refuses the credential headers of other APIs: 400 next to a valid key, 401 alone; nothing written', async () => {
+    const key = server.merchant.keys.sk_test;
+    const before = await counts(server);
+    for (const [header, value] of [['api-key', key], ['Stripe-Account', 'acct_1'], ['X-Connected-Merchant-Id', server.other.id]] as const) {
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await server.app.app.inject({
+          method,
+          url: '/v1/customers',
+          headers: { authorization: basicAuth(key), [header]: value, 'idempotency-key': `foreign-${header}-${method}`, 'content-type': 'application/json' },
+          ...(method === 'POST' ? { payload: '{"email":"x@example.com"}' } : {}),
+        });
+        expect(res.statusCode, `${method} ${header}`).toBe(400);
+        expect(JSON.parse(res.payload).error).toMatchObject({ type: 'invalid_request_error', code: 'request_malformed', param: header });
+      }
+      const alone = await inject({ [header]: value });
+      expect(alone.statusCode, header).toBe(401);
+      expect(JSON.parse(alone.payload).error).toMatchObject({ type: 'authentication_error' });
+    }
+    expect(await counts(server)).toEqual(before);
+  });
+
   it('writes nothing when authentication fails on a POST', async () => {
     const before = await counts(server);
     const res = await request(server, 'POST', '/v1/customers', { key: unknownKey, body: { name: 'nope' } });

@@ -32,6 +32,8 @@ export const deliveryAttemptSchema = z
 export const listDeliveryAttemptsEndpoint = defineEndpoint({
   method: 'GET',
   paths: ['/v1/webhook_endpoints/:id/delivery_attempts'],
+  // Fluveo serves delivery history and test sends in test mode only (live keys: 400 test_mode_only).
+  testModeOnly: true,
   summary: "The endpoint's delivery attempts, newest first (status, latency, response excerpt, failure reason)",
   tags: ['Webhook endpoints'],
   params: webhookEndpointIdParams,

@@ -20,6 +20,8 @@ export const testDeliverySchema = z
 export const sendTestEventEndpoint = defineEndpoint({
   method: 'POST',
   paths: ['/v1/webhook_endpoints/:id/send_test_event'],
+  // Test mode only, as in Fluveo: a live receiver never gets a synthetic event (live keys: 400 test_mode_only).
+  testModeOnly: true,
   summary: 'Send a signed synthetic event of a chosen type to this endpoint (not retried; see delivery_attempts)',
   tags: ['Webhook endpoints'],
   params: webhookEndpointIdParams,

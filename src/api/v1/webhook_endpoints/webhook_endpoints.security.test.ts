@@ -19,8 +19,10 @@ describe.each(ENGINES)('webhook endpoints API isolation (%s)', (engine) => {
       expectError(await api.get(`/v1/webhook_endpoints/${endpoint.id}`), 404, 'resource_missing', 'id');
       expectError(await api.post(`/v1/webhook_endpoints/${endpoint.id}`, { description: 'x' }), 404, 'resource_missing', 'id');
       expectError(await api.post(`/v1/webhook_endpoints/${endpoint.id}/rotate_secret`), 404, 'resource_missing', 'id');
-      expectError(await api.post(`/v1/webhook_endpoints/${endpoint.id}/send_test_event`, { type: 'customer.created' }), 404, 'resource_missing', 'id');
-      expectError(await api.get(`/v1/webhook_endpoints/${endpoint.id}/delivery_attempts`), 404, 'resource_missing', 'id');
+      // Test sends and delivery history are test mode only: a live key is refused before any lookup.
+      const [status, code, param] = key.startsWith('sk_live_') ? ([400, 'test_mode_only', null] as const) : ([404, 'resource_missing', 'id'] as const);
+      expectError(await api.post(`/v1/webhook_endpoints/${endpoint.id}/send_test_event`, { type: 'customer.created' }), status, code, param);
+      expectError(await api.get(`/v1/webhook_endpoints/${endpoint.id}/delivery_attempts`), status, code, param);
       expectError(await api.del(`/v1/webhook_endpoints/${endpoint.id}`), 404, 'resource_missing', 'id');
       expect((await api.get<{ data: unknown[] }>('/v1/webhook_endpoints')).body.data).toEqual([]);
       expectError(await api.get(`/v1/webhook_endpoints?starting_after=${endpoint.id}`), 400, 'parameter_invalid', 'starting_after');
