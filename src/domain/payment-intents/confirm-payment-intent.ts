@@ -7,7 +7,7 @@ import { createCardPaymentMethod, type BillingDetailsInput } from '../payment-me
 import { requireCustomer } from '../payment-methods/customer-reference.js';
 import type { UsablePaymentMethod } from '../payment-methods/payment-method.js';
 import { usablePaymentMethod } from '../payment-methods/usable-payment-method.js';
-import { processorFor, type RawCard } from '../processor/processor.js';
+import { processorFor, type AuthorizationDecision, type RawCard } from '../processor/processor.js';
 import type { StatusChangeSource } from './listeners.js';
 import { applyAuthorization, type ConfirmResult } from './payment-attempt.js';
 import type { PaymentIntentRow, StoredPaymentIntent } from './payment-intent.js';
@@ -27,6 +27,8 @@ export interface ConfirmPaymentIntentInput {
   return_url?: string | undefined;
   receipt_email?: string | undefined;
   setup_future_usage?: 'on_session' | 'off_session' | undefined;
+  /** The customer is not present: a payment that would need their authentication is declined instead. */
+  off_session?: boolean | undefined;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function confirmPaymentIntent(
     setup_future_usage: input.setup_future_usage ?? intent.setup_future_usage,
   };
   const authenticated = row.authenticatedPaymentMethod !== null && row.authenticatedPaymentMethod === usable.paymentMethod.id;
-  const decision = await processor.authorize({
+  const asked = await processor.authorize({
     token: usable.token,
     amount: updated.amount,
     currency: updated.currency,
@@ -100,6 +102,11 @@ export async function confirmPaymentIntent(
     authenticated,
     attempt: newId('attempt'),
   });
+  // Off session nobody can answer an authentication challenge: the attempt fails as `authentication_required`.
+  const decision: AuthorizationDecision =
+    input.off_session === true && asked.outcome === 'requires_action'
+      ? { outcome: 'declined', declineCode: 'authentication_required', reference: null }
+      : asked;
   return applyAuthorization(ctx, { ...row, intent: updated }, usable, decision, {
     phase: 'confirm',
     authenticated,

@@ -43,6 +43,8 @@ export const DECLINE_MESSAGES = {
   incorrect_cvc: "Your card's security code is incorrect.",
   processing_error: 'An error occurred while processing your card. Try again in a little bit.',
   do_not_honor: 'Your card was declined.',
+  /** An off-session payment the issuer wants authenticated: the customer is not there to do it. */
+  authentication_required: 'Your card was declined. This transaction requires authentication.',
 } as const;
 
 export type DeclineCode = keyof typeof DECLINE_MESSAGES;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { confirmPaymentIntent } from '../../../domain/payment-intents/confirm-payment-intent.js';
 import { zOneOf } from '../../../http/catalog-params.js';
 import { CommittedError, defineEndpoint } from '../../../http/endpoint.js';
-import { zEmail, zId } from '../../../http/params.js';
+import { zBool, zEmail, zId } from '../../../http/params.js';
 import { paymentMethodDataInput } from '../payment_methods/schema.js';
 import { paymentIntentIdParams, paymentIntentSchema, zUrl } from './schema.js';
 
@@ -13,6 +13,7 @@ export const confirmPaymentIntentBody = z.strictObject({
   return_url: zUrl().optional(),
   receipt_email: zEmail().refine((v) => v !== '', { error: 'must not be empty' }).optional(),
   setup_future_usage: zOneOf(['on_session', 'off_session']).optional(),
+  off_session: zBool().optional(),
 });
 export type ConfirmPaymentIntentRequest = z.input<typeof confirmPaymentIntentBody>;
 
@@ -32,6 +33,7 @@ export const confirmPaymentIntentEndpoint = defineEndpoint({
       return_url: body.return_url,
       receipt_email: body.receipt_email,
       setup_future_usage: body.setup_future_usage,
+      off_session: body.off_session,
     });
     if (result.error) throw new CommittedError(result.error);
     return result.intent;

@@ -21,6 +21,7 @@ export const createPaymentIntentBody = z.strictObject({
   payment_method_types: zPaymentMethodTypes().optional(),
   application_fee_amount: zInt(0, MAX_AMOUNT).optional(),
   confirm: zBool().optional(),
+  off_session: zBool().optional(),
   return_url: zUrl().optional(),
 });
 export type CreatePaymentIntentRequest = z.input<typeof createPaymentIntentBody>;
@@ -43,6 +44,11 @@ export const createPaymentIntentEndpoint = defineEndpoint({
         param: 'return_url',
       });
     }
+    if (body.off_session !== undefined && body.confirm !== true) {
+      throw new AppError('parameter_invalid', 'off_session can only be given together with confirm: true (or on the confirm call).', {
+        param: 'off_session',
+      });
+    }
     const { stored, presented: intent } = await createStoredPaymentIntent(ctx, {
       amount: body.amount,
       currency: body.currency,
@@ -63,7 +69,7 @@ export const createPaymentIntentEndpoint = defineEndpoint({
     if (body.confirm !== true) return intent;
     let result;
     try {
-      result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url }, { created: stored });
+      result = await confirmPaymentIntent(ctx, intent.id, { return_url: body.return_url, off_session: body.off_session }, { created: stored });
     } finally {
       // The confirmation's save wrote the row; if it did not get that far, the row is written as created.
       await writeUnsavedPaymentIntent(ctx, stored);

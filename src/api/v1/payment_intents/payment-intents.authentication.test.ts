@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, ENGINES, startTestServer, type TestServer } from '../../../../test/harness.js';
+import { client, ENGINES, expectError, startTestServer, type TestServer } from '../../../../test/harness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -119,6 +119,23 @@ describe.each(ENGINES)('3-D Secure through the local authentication page (%s)', 
 
     const retried = await api.post(`/v1/payment_intents/${id}/confirm`, { payment_method: 'pm_card_visa' });
     expect(retried.body).toMatchObject({ status: 'succeeded', last_payment_error: null });
+  });
+
+  it('off_session: a card that needs authentication is declined authentication_required; one that does not succeeds', async () => {
+    const base = { amount: 2900, currency: 'usd', confirm: true, off_session: true };
+    const declined = await api.post('/v1/payment_intents', { ...base, payment_method: 'pm_card_3ds_required' });
+    const err = expectError(declined, 402, 'card_declined');
+    expect(err).toMatchObject({ type: 'payment_error', decline_code: 'authentication_required' });
+    const id = (err.payment_intent as { id: string }).id;
+    const after = (await api.get(`/v1/payment_intents/${id}`)).body;
+    expect(after).toMatchObject({ status: 'requires_payment_method', next_action: null, last_payment_error: { decline_code: 'authentication_required' } });
+    const paid = await api.post('/v1/payment_intents', { ...base, payment_method: 'pm_card_visa' });
+    expect(paid.body).toMatchObject({ status: 'succeeded' });
+    // On the confirm call too; and only together with a confirmation.
+    const later = await api.post<{ id: string }>('/v1/payment_intents', { amount: 2900, currency: 'usd', payment_method: 'pm_card_3ds_required' });
+    const confirmErr = expectError(await api.post(`/v1/payment_intents/${later.body.id}/confirm`, { off_session: true }), 402, 'card_declined');
+    expect(confirmErr.decline_code).toBe('authentication_required');
+    expectError(await api.post('/v1/payment_intents', { amount: 2900, currency: 'usd', off_session: true }), 400, 'parameter_invalid', 'off_session');
   });
 
   it('works without return_url: the page shows the result', async () => {
