@@ -44,6 +44,11 @@ interface Figure {
   databaseCpuUs: number | null;
   /** PostgreSQL's WAL per request (bytes): what every commit must write and flush, and checkpoints must copy. */
   walBytes: number | null;
+  /**
+   * PostgreSQL checkpoints started during the measurement: while one runs, WAL segments may have to be created
+   * (zero-filled and synced) and data files are synced, and every commit waits behind those writes (bench/README.md).
+   */
+  checkpoints: number | null;
   /** The bare endpoint's rate in the same run, for the ratio. */
   bareRps: number;
 }
@@ -118,6 +123,7 @@ async function stop(child: ChildProcess): Promise<void> {
 async function load(opts: autocannon.Options, pid: number | undefined, engine: string, url: string): Promise<Omit<Figure, 'engine' | 'scenario' | 'rssMb' | 'bareRps'>> {
   const pg = engine === 'postgres';
   const wal0 = pg ? await walStats(url) : undefined;
+  const checkpoints0 = pg ? await checkpointCount(url) : undefined;
   const server0 = pid ? cpuMs(pid) : 0;
   const database0 = pg ? postgresCpuMs() : 0;
   const r = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
@@ -130,7 +136,42 @@ async function load(opts: autocannon.Options, pid: number | undefined, engine: s
     serverCpuUs: pid ? perRequest(cpuMs(pid) - server0) : null,
     databaseCpuUs: pg ? perRequest(postgresCpuMs() - database0) : null,
     ...(await walFigures(url, wal0, r.requests.total)),
+    checkpoints: pg && checkpoints0 !== undefined ? ((await checkpointCount(url)) ?? checkpoints0) - checkpoints0 : null,
   };
+}
+
+/** How many checkpoints PostgreSQL has started (timed or requested), from pg_stat_bgwriter. */
+async function checkpointCount(url: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ n: string }>('select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter');
+    return r.rows[0] ? Number(r.rows[0].n) : undefined;
+  } catch {
+    return undefined; // an engine without the view
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The PostgreSQL settings that decide how often the server checkpoints and whether it must create WAL segments under
+ * a sustained write load, recorded beside the figures (docs/deploy.md, "PostgreSQL settings").
+ */
+async function postgresSettings(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const names = ['shared_buffers', 'max_wal_size', 'min_wal_size', 'checkpoint_timeout', 'synchronous_commit'];
+    const r = await client.query<{ name: string; value: string }>(
+      'select name, current_setting(name) as value from pg_settings where name = any($1) order by array_position($1, name)',
+      [names],
+    );
+    const version = (await client.query<{ v: string }>("select current_setting('server_version') as v")).rows[0]?.v ?? '';
+    return `PostgreSQL ${version.split(' ')[0]}: ${r.rows.map((row) => `${row.name} ${row.value}`).join(', ')}`;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The bytes of WAL the PostgreSQL server has written so far (pg_stat_wal, PostgreSQL 14 and later). */
@@ -352,7 +393,7 @@ async function benchEngine(engine: string): Promise<Figure[]> {
   const rate = Number(/= (\d+)\/s/.exec(out)?.[1] ?? 0);
   const p50 = Number(/p50 (\d+) ms/.exec(out)?.[1] ?? 0);
   const p99 = Number(/p99 (\d+) ms/.exec(out)?.[1] ?? 0);
-  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, serverCpuUs: null, databaseCpuUs: null, walBytes: null, bareRps });
+  figures.push({ engine, scenario: 'webhook deliveries/s (commit → first attempt)', rps: rate, p50, p99, failures: 0, rssMb: null, serverCpuUs: null, databaseCpuUs: null, walBytes: null, checkpoints: null, bareRps });
   return figures;
 }
 
@@ -376,7 +417,13 @@ function chartSvg(figures: Figure[]): string {
 }
 
 const all: Figure[] = [];
+let settings = '';
 for (const engine of ENGINES) {
+  if (engine === 'postgres') {
+    const probe = await database(engine);
+    settings = await postgresSettings(probe.url);
+    await probe.drop();
+  }
   process.stdout.write(`benchmarking ${engine} (${DURATION_S} s per scenario, ${CONNECTIONS} connections)…\n`);
   all.push(...(await benchEngine(engine)));
 }
@@ -385,13 +432,14 @@ const lines = [
   '# Benchmark results',
   '',
   `${CONNECTIONS} connections, ${DURATION_S} s per scenario, RATE_LIMITS=off, LOG_LEVEL=warn, ${new Date().toISOString().slice(0, 10)}; ` +
-    `client, server and database share one machine (${execFileSync('nproc').toString().trim()} cores, Node ${process.version}).`,
+    `client, server and database share one machine (${execFileSync('nproc').toString().trim()} cores, Node ${process.version}).` +
+    (settings ? ` ${settings}.` : ''),
   '',
-  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req | PostgreSQL WAL B/req |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| engine | scenario | req/s | vs bare | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req | PostgreSQL CPU µs/req | PostgreSQL WAL B/req | checkpoints |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...all.map((f) => {
     const ratio = f.scenario.startsWith('webhook') ? '' : `${Math.round((f.rps / f.bareRps) * 100)}%`;
-    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} | ${f.serverCpuUs ?? ''} | ${f.databaseCpuUs ?? ''} | ${f.walBytes ?? ''} |`;
+    return `| ${f.engine} | ${f.scenario} | ${f.rps} | ${ratio} | ${f.p50} | ${f.p99} | ${f.failures} | ${f.rssMb ?? ''} | ${f.serverCpuUs ?? ''} | ${f.databaseCpuUs ?? ''} | ${f.walBytes ?? ''} | ${f.checkpoints ?? ''} |`;
   }),
   '',
   '![throughput](bench.png)',
