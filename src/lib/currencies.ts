@@ -1,6 +1,8 @@
 /**
  * ISO-4217 currencies we accept, with their minor units (the exponent) and the smallest charge amount in minor
- * units. Currency codes travel lowercase on the wire. Zero-decimal currencies (exponent 0) take whole units.
+ * units. Currency codes travel lowercase on the wire. Zero-decimal currencies (exponent 0) take whole units. Two
+ * follow the card networks' convention rather than ISO's exponent, as Fluveo and Stripe do: `isk` is two-decimal
+ * (ISO: 0) and `mga` zero-decimal (ISO: 2).
  */
 export interface Currency {
   code: string;
@@ -20,14 +22,18 @@ const TWO_DECIMAL = [
   'mdl', 'mkd', 'mmk', 'mnt', 'mop', 'mur', 'mvr', 'mwk', 'mxn', 'myr', 'mzn', 'nad', 'ngn', 'nio', 'nok', 'npr',
   'nzd', 'pab', 'pen', 'pgk', 'php', 'pkr', 'pln', 'qar', 'ron', 'rsd', 'rub', 'sar', 'sbd', 'scr', 'sek', 'sgd',
   'shp', 'sle', 'sos', 'srd', 'szl', 'thb', 'tjs', 'top', 'try', 'ttd', 'twd', 'tzs', 'uah', 'usd', 'uyu', 'uzs',
-  'wst', 'xcd', 'yer', 'zar', 'zmw',
+  'wst', 'xcd', 'yer', 'zar', 'zmw', 'btn', 'cup', 'ern', 'ghs', 'irr', 'kpw', 'mru', 'sdg', 'ssp', 'stn', 'syp',
+  'tmt', 'ves',
 ];
 const ZERO_DECIMAL = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
-const THREE_DECIMAL = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
+const THREE_DECIMAL = ['bhd', 'iqd', 'jod', 'kwd', 'lyd', 'omr', 'tnd'];
 
-/** Minimums in minor units where they differ from 50 (roughly half a US dollar, as card networks require). */
+/**
+ * Minimums in minor units where they differ from 50 (roughly half a US dollar, as card networks require). HUF is
+ * two-decimal on the wire, so its Ft 175.00 is 17,500.
+ */
 const MINIMUMS: Record<string, number> = {
-  jpy: 50, krw: 500, clp: 500, vnd: 10_000, huf: 175, inr: 50, mxn: 1_000, brl: 50, hkd: 400, sek: 300, nok: 300,
+  jpy: 50, krw: 500, clp: 500, vnd: 10_000, huf: 17_500, myr: 200, bgn: 100, inr: 50, mxn: 1_000, brl: 50, hkd: 400, sek: 300, nok: 300,
   dkk: 250, czk: 1_500, pln: 200, thb: 1_000, php: 2_500, idr: 700_000, ron: 200, zar: 800, aed: 200, sgd: 50,
   gbp: 30, kwd: 200, bhd: 200, omr: 200, jod: 200, tnd: 200,
 };

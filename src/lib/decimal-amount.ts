@@ -18,7 +18,9 @@ export function decimalAsInteger(text: string): number | null {
   return normal.includes('.') ? null : Number(normal);
 }
 
-/** The integer part (minor units, rounded down) — what a bound such as the maximum amount is checked against. */
-export function decimalWholePart(text: string): number {
-  return Number(normalizeDecimalAmount(text).split('.')[0]);
+/** Whether the decimal is above `max` minor units: a fraction above the maximum counts (99999999.5 > 99999999). */
+export function decimalExceeds(text: string, max: number): boolean {
+  const [whole = '0', fraction] = normalizeDecimalAmount(text).split('.');
+  const units = Number(whole);
+  return units > max || (units === max && fraction !== undefined);
 }

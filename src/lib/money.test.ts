@@ -21,5 +21,10 @@ describe('money', () => {
     expect(isZeroDecimal('jpy')).toBe(true);
     expect(findCurrency('kwd')?.exponent).toBe(3);
     expect(findCurrency('USD')).toBeUndefined();
+    expect(findCurrency('iqd')?.exponent).toBe(3);
+    expect(findCurrency('ghs')?.exponent).toBe(2);
+    expect(findCurrency('huf')?.minimum).toBe(17_500);
+    expect(findCurrency('usd')?.minimum).toBe(50);
+    expect(findCurrency('xxx')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { findCurrency, MAX_AMOUNT } from '../../lib/currencies.js';
-import { decimalAsInteger, decimalWholePart, normalizeDecimalAmount } from '../../lib/decimal-amount.js';
+import { decimalAsInteger, decimalExceeds, normalizeDecimalAmount } from '../../lib/decimal-amount.js';
 import { AppError } from '../../lib/errors.js';
 import { initialMetadata } from '../../lib/metadata.js';
 import { nestParam } from '../../lib/param-path.js';
@@ -122,7 +122,7 @@ export function buildPrice(terms: PriceTermsInput, ctx: BuildPriceContext): Pric
       unitAmountDecimal = String(terms.unit_amount);
     } else if (terms.unit_amount_decimal !== undefined) {
       unitAmountDecimal = normalizeDecimalAmount(terms.unit_amount_decimal);
-      if (decimalWholePart(unitAmountDecimal) > MAX_AMOUNT)
+      if (decimalExceeds(unitAmountDecimal, MAX_AMOUNT))
         throw tooLarge('unit_amount_decimal', `Invalid unit_amount_decimal: must be at most ${MAX_AMOUNT}.`);
       unitAmount = decimalAsInteger(unitAmountDecimal);
     } else {
@@ -220,7 +220,7 @@ function amountPair(
   if (amount !== undefined) return { amount, decimal: String(amount) };
   if (decimal === undefined) return { amount: null, decimal: null };
   const normal = normalizeDecimalAmount(decimal);
-  if (decimalWholePart(normal) > MAX_AMOUNT) {
+  if (decimalExceeds(normal, MAX_AMOUNT)) {
     throw new AppError('amount_too_large', `Invalid ${decimalParam}: must be at most ${MAX_AMOUNT}.`, {
       param: decimalParam,
     });

@@ -45,6 +45,8 @@ describe.each(ENGINES)('prices bad input (%s)', (engine) => {
       'unit_amount_decimal',
     );
     expectError(await create({ unit_amount_decimal: '100000000.5' }), 400, 'amount_too_large', 'unit_amount_decimal');
+    // The maximum bounds the whole value: a fraction past 99,999,999 is above it too.
+    expectError(await create({ unit_amount_decimal: '99999999.001' }), 400, 'amount_too_large', 'unit_amount_decimal');
     expectError(await create({ unit_amount_decimal: 'abc' }), 400, 'parameter_invalid', 'unit_amount_decimal');
     expectError(
       await create({ billing_scheme: 'tiered', tiers_mode: 'graduated', tiers: [{ up_to: 'inf', unit_amount_decimal: '100000000' }] }),

@@ -64,6 +64,8 @@ describe.each(ENGINES)('prices happy path (%s)', (engine) => {
     expect(dinar.body).toMatchObject({ currency: 'kwd', unit_amount: 1250 });
     const max = await api.post('/v1/prices', { product: productId, currency: 'usd', unit_amount: 99_999_999 });
     expect(max.body.unit_amount).toBe(99_999_999);
+    const maxDecimal = await api.post('/v1/prices', { product: productId, currency: 'usd', unit_amount_decimal: '99999999.000' });
+    expect(maxDecimal.body).toMatchObject({ unit_amount: 99_999_999, unit_amount_decimal: '99999999' });
     const fine = await api.post('/v1/prices', {
       product: productId,
       currency: 'usd',
