@@ -48,10 +48,11 @@ const PG_MAX_GROUP = 16;
 const PG_MAX_READ_GROUP = 64;
 /**
  * PostgreSQL connections per process unless told otherwise (DATABASE_POOL_SIZE). Few connections beat many: with
- * 50 clients on a 2-core machine, 8 connections served about 20% more writes than 20, with a lower p99, because
- * fewer backends compete for the CPU and each commit's WAL flush carries more transactions (docs/decisions.md).
+ * 50 clients on a 2-core machine, 4 connections served 10–40% more PaymentIntents than 8 (and 8 about 20% more
+ * writes than 20), at less of PostgreSQL's CPU per request, because fewer backends compete for the CPU and each
+ * commit's WAL flush carries more transactions (docs/decisions.md).
  */
-export const DEFAULT_POOL_SIZE = 8;
+export const DEFAULT_POOL_SIZE = 4;
 
 // int8 and numeric come back as JS numbers: every integer we store (unix seconds, minor units) is below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
