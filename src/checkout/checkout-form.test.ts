@@ -44,6 +44,14 @@ describe('parseCheckoutForm', () => {
     if (r.ok) expect(r.payment.payment).toEqual({ kind: 'card', card: { number: '4242424242424242', exp_month: 3, exp_year: 2026, cvc: '123' } });
   });
 
+  it('reads a two-digit year as 20YY', () => {
+    const r = parseCheckoutForm({ ...base, card: { ...base.card, exp_year: '26' } }, session(), NOW);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.payment.payment).toEqual({ kind: 'card', card: { number: '4242424242424242', exp_month: 3, exp_year: 2026, cvc: '123' } });
+    const three = parseCheckoutForm({ ...base, card: { ...base.card, exp_year: '226' } }, session(), NOW);
+    expect(!three.ok && three.errors.fields['card-exp-year']).toBe('Enter the expiry year (for example 2030 or 30).');
+  });
+
   it('refuses last month', () => {
     const r = parseCheckoutForm({ ...base, card: { ...base.card, exp_month: '2' } }, session(), NOW);
     expect(r.ok).toBe(false);

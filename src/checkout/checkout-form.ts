@@ -161,10 +161,10 @@ export function checkCard(raw: Body, now: number, fields: Record<string, string>
   const expMonth = /^\d{1,2}$/.test(month) ? Number(month) : NaN;
   if (!(expMonth >= 1 && expMonth <= 12)) fields['card-exp-month'] = 'Enter the expiry month as 1 to 12.';
   let expYear = NaN;
-  if (/^\d{2}$/.test(year)) fields['card-exp-year'] = 'Enter the expiry year with four digits (for example 2030), not two.';
-  else if (!/^\d{4}$/.test(year)) fields['card-exp-year'] = 'Enter the expiry year with four digits (for example 2030).';
+  // Two digits are read as 20YY, as the API reads `payment_method_data[card][exp_year]`.
+  if (!/^(\d{2}|\d{4})$/.test(year)) fields['card-exp-year'] = 'Enter the expiry year (for example 2030 or 30).';
   else {
-    expYear = Number(year);
+    expYear = year.length === 2 ? 2000 + Number(year) : Number(year);
     if (expYear < thisYear || (expYear === thisYear && expMonth >= 1 && expMonth < thisMonth)) {
       fields['card-exp-year'] = "Your card's expiration date is in the past.";
     } else if (expYear > thisYear + 50) {

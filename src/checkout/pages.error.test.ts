@@ -76,11 +76,14 @@ describe.each(ENGINES)('hosted checkout pages, bad input (%s)', (engine) => {
     await expectNothingPaid(s);
   });
 
-  it('a 2-digit year', async () => {
+  it('a 3-digit year; a past 2-digit year', async () => {
     const s = await createSession();
-    const res = await post(s, { 'card[exp_year]': '30' });
+    const res = await post(s, { 'card[exp_year]': '203' });
     expect(res.status).toBe(400);
-    expect(fieldError(res.html, 'card-exp-year')).toContain('four digits');
+    expect(fieldError(res.html, 'card-exp-year')).toBe('Enter the expiry year (for example 2030 or 30).');
+    const past = await post(s, { 'card[exp_month]': '1', 'card[exp_year]': String((new Date().getUTCFullYear() - 1) % 100).padStart(2, '0') });
+    expect(past.status).toBe(400);
+    expect(fieldError(past.html, 'card-exp-year')).toBe("Your card's expiration date is in the past.");
     await expectNothingPaid(s);
   });
 

@@ -124,10 +124,10 @@
       return '';
     },
     'card-exp-year': function (v) {
-      if (!/^\d{4}$/.test(v)) return 'Enter the expiry year with four digits (for example 2030).';
+      if (!/^(\d{2}|\d{4})$/.test(v)) return 'Enter the expiry year (for example 2030 or 30).';
       var month = +document.getElementById('card-exp-month').value;
       var now = new Date();
-      var y = +v;
+      var y = v.length === 2 ? 2000 + +v : +v;
       if (y < now.getFullYear() || (y === now.getFullYear() && month >= 1 && month < now.getMonth() + 1)) {
         return "Your card's expiration date is in the past.";
       }

@@ -232,7 +232,7 @@ function paymentFields(m: PaymentPageModel): SafeHtml {
 ${input(m, { id: 'card-number', name: 'card[number]', label: 'Card number', value: '', autocomplete: 'cc-number', inputmode: 'numeric', maxlength: 23, placeholder: '1234 1234 1234 1234', required: cardRequired, conditional })}
 <div class="row three">
 ${input(m, { id: 'card-exp-month', name: 'card[exp_month]', label: 'Expiry month', value: v.expMonth, autocomplete: 'cc-exp-month', inputmode: 'numeric', maxlength: 2, placeholder: 'MM', required: cardRequired, conditional })}
-${input(m, { id: 'card-exp-year', name: 'card[exp_year]', label: 'Expiry year', value: v.expYear, autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4, placeholder: 'YYYY', required: cardRequired, conditional })}
+${input(m, { id: 'card-exp-year', name: 'card[exp_year]', label: 'Expiry year', value: v.expYear, autocomplete: 'cc-exp-year', inputmode: 'numeric', maxlength: 4, placeholder: 'YYYY or YY', required: cardRequired, conditional })}
 ${input(m, { id: 'card-cvc', name: 'card[cvc]', label: 'Security code', value: '', autocomplete: 'cc-csc', inputmode: 'numeric', maxlength: 4, placeholder: 'CVC', required: cardRequired, conditional })}
 </div>
 </fieldset>`;
