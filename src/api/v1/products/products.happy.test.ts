@@ -252,13 +252,15 @@ describe.each(ENGINES)('products happy path (%s)', (engine) => {
     });
   });
 
-  it('deletes a product without prices: tombstone, product.deleted, gone from lists', async () => {
+  it('deletes a product without prices: product.deleted, then 404 and gone from lists', async () => {
     const created = await api.post('/v1/products', { name: 'Temporary' });
     const id = created.body.id as string;
     const deleted = await api.del(`/v1/products/${id}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id, object: 'product', deleted: true });
-    expect((await api.get(`/v1/products/${id}`)).body).toEqual({ id, object: 'product', deleted: true });
+    const gone = await api.get<{ error: Obj }>(`/v1/products/${id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing', param: 'id' });
     expect((await api.get<List>('/v1/products?limit=100')).body.data.map((p) => p.id)).not.toContain(id);
     const events = await api.get<List>('/v1/events?type=product.deleted');
     const event = events.body.data.find((e) => (e.data as { object: { id: string } }).object.id === id);
