@@ -23,7 +23,10 @@ export const listPaymentIntentsEndpoint = defineEndpoint({
     const ctx = { deps, actor, db };
     const expanders = paymentIntentExpanders(ctx);
     await applyExpand([], query.expand, expanders, { list: true });
-    const page = await listPaymentIntents(ctx, { customer: query.customer, created: createdFilters(query.created) }, pageRequest(query));
+    const found = await listPaymentIntents(ctx, { customer: query.customer, created: createdFilters(query.created) }, pageRequest(query));
+    // List rows show `client_secret`, `next_action` and `last_payment_error` as null (fluveo-api.md §3.3): retrieve
+    // the intent for them.
+    const page = { ...found, data: found.data.map((pi) => ({ ...pi, client_secret: null, next_action: null, last_payment_error: null })) };
     await applyExpand(page.data as unknown as Record<string, unknown>[], query.expand, expanders, { list: true });
     return listEnvelope(page, path);
   },

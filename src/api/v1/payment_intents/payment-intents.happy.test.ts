@@ -135,6 +135,24 @@ describe.each(ENGINES)('payment intents happy path (%s)', (engine) => {
     expect(((expanded.body.data as Obj[])[0]?.customer as Obj).id).toBe(customer);
   });
 
+  it('lists rows with client_secret, next_action and last_payment_error null; retrieve shows them', async () => {
+    const customer = (await api.post('/v1/customers', {})).body.id as string;
+    const declined = await api.post('/v1/payment_intents', { amount: 500, currency: 'usd', customer, payment_method: 'pm_card_declined', confirm: true });
+    expect(declined.status).toBe(402);
+    const challenged = await api.post('/v1/payment_intents', { amount: 600, currency: 'usd', customer, payment_method: 'pm_card_3ds_required', confirm: true, return_url: 'https://shop.example/back' });
+    expect(challenged.body.status).toBe('requires_action');
+    const list = await api.get(`/v1/payment_intents?customer=${customer}`);
+    const rows = list.body.data as Obj[];
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ client_secret: null, next_action: null, last_payment_error: null });
+    expect(rows.map((r) => r.status)).toEqual(['requires_action', 'requires_payment_method']);
+    const one = await api.get(`/v1/payment_intents/${challenged.body.id as string}`);
+    expect(one.body.client_secret).toMatch(/^pi_.+_secret_.+$/);
+    expect((one.body.next_action as Obj).type).toBe('redirect_to_url');
+    const failed = await api.get(`/v1/payment_intents/${rows[1]?.id as string}`);
+    expect((failed.body.last_payment_error as Obj).decline_code).toBe('generic_decline');
+  });
+
   it('takes capture_method automatic_async ([B]) and captures at once, as automatic does', async () => {
     const res = await api.post('/v1/payment_intents', { amount: 900, currency: 'usd', capture_method: 'automatic_async', payment_method: 'pm_card_visa', confirm: true });
     expect(res.status).toBe(200);
