@@ -42,6 +42,10 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
   const top = issues[0];
   const first = deepestIssue(top);
   const name = paramName([...prefix, ...first.path]);
+  // A field left out of a hash that was given (found inside a union, such as "a hash or '' to clear") is absent too.
+  if (first.path.length > 0 && valueAt(input, first.path) === undefined && isHash(valueAt(input, first.path.slice(0, -1)))) {
+    throw new AppError('parameter_missing', `Missing required param: ${name}.`, { param: name });
+  }
   const message = issueMessage(top, first, valueAt(input, first.path) === null);
   // An amount above the per-field maximum of 99,999,999 minor units is the documented `amount_too_large`.
   if (first.code === 'too_big' && Number(first.maximum) === MAX_AMOUNT) {
@@ -51,6 +55,10 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown, pref
 }
 
 type Issue = z.core.$ZodIssue;
+
+function isHash(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
 
 /** What a type mismatch means, in words, when the schema gave none of its own. */
 const EXPECTED: Record<string, string> = {

@@ -164,6 +164,13 @@ describe.each(ENGINES)('products bad input (%s)', (engine) => {
     expectError(await api.post(`/v1/products/${id}`, { name: null }), 400, 'parameter_invalid', 'name');
     expectError(await api.post(`/v1/products/${id}`, { name: '' }), 400, 'parameter_invalid', 'name');
     expectError(
+      await api.post(`/v1/products/${id}`, { package_dimensions: { height: 1.5 } }),
+      400,
+      'parameter_missing',
+      'package_dimensions[length]',
+    );
+    expectError(await api.post(`/v1/products/${id}`, { package_dimensions: 'tall' }), 400, 'parameter_invalid', 'package_dimensions');
+    expectError(
       await api.post(`/v1/products/${id}`, { default_price: b.body.default_price }),
       400,
       'parameter_invalid',
