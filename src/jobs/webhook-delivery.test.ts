@@ -42,7 +42,7 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
   }
 
   async function attemptsOf(endpointId: string): Promise<Attempt[]> {
-    const res = await api.get<{ data: Attempt[] }>(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?limit=100`);
+    const res = await api.get<{ data: Attempt[] }>(`/v1/webhook_endpoints/${endpointId}/delivery_attempts`);
     expect(res.status).toBe(200);
     // Every attempt shows its outcome under both names.
     for (const a of res.body.data as (Attempt & { result?: string })[]) expect(a.result).toBe(a.status);
@@ -99,12 +99,13 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
       expect((await api.get<{ pending_webhooks: number }>(`/v1/events/${eventId}`)).body.pending_webhooks).toBe(i + 2 < MAX_ATTEMPTS ? 1 : 0);
     }
     expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
+    // The ladder spans under 7 days, so the history still shows every attempt.
+    const attempts = (await attemptsOf(endpoint.id)).reverse();
     // Failed for good: a year later nothing more is sent.
     await advanceTestClock(t.server, key(), 365 * 24 * 3600);
     await t.tick();
     expect(receiver.received).toHaveLength(MAX_ATTEMPTS);
 
-    const attempts = (await attemptsOf(endpoint.id)).reverse();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(attempts.every((a) => a.status === 'failed' && a.failure_code === 'http_error' && a.response_status === 503)).toBe(true);
     expect(attempts[0]!.response_excerpt).toBe('down for maintenance');
@@ -114,6 +115,26 @@ describe.each(ENGINES)('webhook delivery (%s)', (engine) => {
     expect(attempts.at(-1)!.next_attempt_at).toBeNull();
     // Every attempt carried the same event id (receivers deduplicate on it).
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([eventId]));
+  });
+
+  it('shows the last 20 attempts of the last 7 days, newest first, and takes no query parameter', async () => {
+    receiver = await startReceiver();
+    const endpoint = await endpointFor(receiver.url);
+    for (let i = 0; i < 22; i++) await api.post('/v1/customers', { email: `history${i}@example.com` });
+    await t.tick();
+    expect(receiver.received).toHaveLength(22);
+    const page = await api.get<{ data: Attempt[]; has_more: boolean }>(`/v1/webhook_endpoints/${endpoint.id}/delivery_attempts`);
+    expect(page.body.data).toHaveLength(20);
+    expect(page.body.has_more).toBe(true);
+    const created = page.body.data.map((a) => a.created);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    for (const query of ['limit=5', 'starting_after=wha_1', 'event=evt_1', 'expand[]=data.event']) {
+      const res = await api.get<{ error: { type: string; code: string; param: string } }>(`/v1/webhook_endpoints/${endpoint.id}/delivery_attempts?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unknown', param: query.split(/[=[]/)[0] });
+    }
+    await advanceTestClock(t.server, key(), 7 * 24 * 3600 + 1);
+    expect(await attemptsOf(endpoint.id)).toEqual([]);
   });
 
   it('records 301, a hang and a closed socket as failed attempts with reasons, retries them, and takes a 2xx with a 10 MB body as delivered', async () => {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { listDeliveryAttempts } from '../../../domain/webhooks/list-delivery-attempts.js';
 import { defineEndpoint } from '../../../http/endpoint.js';
-import { applyExpand } from '../../../http/expand.js';
-import { createdFilters, listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
-import { listParams, zCreatedFilter, zId } from '../../../http/params.js';
+import { listEnvelope, listSchema } from '../../../http/list.js';
 import { webhookEndpointIdParams } from './schema.js';
 
 export const deliveryAttemptSchema = z
@@ -29,23 +27,28 @@ export const deliveryAttemptSchema = z
   })
   .meta({ id: 'WebhookEndpointDeliveryAttempt' });
 
+/** How many attempts the history shows, and how far back (fluveo-api.md §4.7). */
+export const DELIVERY_HISTORY_LIMIT = 20;
+export const DELIVERY_HISTORY_WINDOW_S = 7 * 24 * 3600;
+
 export const listDeliveryAttemptsEndpoint = defineEndpoint({
   method: 'GET',
   paths: ['/v1/webhook_endpoints/:id/delivery_attempts'],
   // Fluveo serves delivery history and test sends in test mode only (live keys: 400 test_mode_only).
   testModeOnly: true,
-  summary: "The endpoint's delivery attempts, newest first (status, latency, response excerpt, failure reason)",
+  summary:
+    "The endpoint's last 20 delivery attempts of the last 7 days, newest first (status, latency, response excerpt, failure reason); takes no query parameter",
   tags: ['Webhook endpoints'],
   params: webhookEndpointIdParams,
-  query: z.strictObject({ ...listParams, event: zId('evt').optional(), created: zCreatedFilter().optional() }),
+  // The history takes no parameter: any one is 400 parameter_unknown naming it.
+  query: z.strictObject({}),
   response: listSchema(deliveryAttemptSchema),
-  handler: async ({ deps, actor, db, params, query, path }) => {
-    await applyExpand([], query.expand, {}, { list: true });
+  handler: async ({ deps, actor, db, params, path }) => {
     const page = await listDeliveryAttempts(
       { deps, actor, db },
       params.id,
-      { eventId: query.event, created: createdFilters(query.created) },
-      pageRequest(query),
+      { created: [{ column: 'created', op: '>=', value: actor.now - DELIVERY_HISTORY_WINDOW_S }] },
+      { limit: DELIVERY_HISTORY_LIMIT, startingAfter: undefined, endingBefore: undefined },
     );
     return listEnvelope({ ...page, data: page.data.map((a) => ({ ...a, result: a.status })) }, path);
   },

@@ -39,8 +39,8 @@ describe.each(ENGINES)('webhook endpoints API errors (%s)', (engine) => {
     expectError(await api.post(`/v1/webhook_endpoints/${endpointId}/send_test_event`, { type: '*' }), 400, 'parameter_invalid', 'type');
     // Like every other server-side POST, it needs an Idempotency-Key.
     expectError(await api.post(`/v1/webhook_endpoints/${endpointId}/send_test_event`, { type: 'customer.created' }, { idempotencyKey: null }), 400, 'parameter_missing', 'Idempotency-Key');
-    expectError(await api.get(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?limit=0`), 400, 'parameter_invalid', 'limit');
-    expectError(await api.get(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?event=cus_1`), 400, 'parameter_invalid', 'event');
+    expectError(await api.get(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?limit=0`), 400, 'parameter_unknown', 'limit');
+    expectError(await api.get(`/v1/webhook_endpoints/${endpointId}/delivery_attempts?event=cus_1`), 400, 'parameter_unknown', 'event');
     expectError(await api.get(`/v1/webhook_endpoints/we_missing/delivery_attempts`), 404, 'resource_missing', 'id');
     expectError(await api.post('/v1/webhook_endpoints/we_missing', { description: 'x' }), 404, 'resource_missing', 'id');
     expectError(await api.del('/v1/webhook_endpoints/we_missing'), 404, 'resource_missing', 'id');
