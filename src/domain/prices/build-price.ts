@@ -58,7 +58,7 @@ export function buildPrice(terms: PriceTermsInput, ctx: BuildPriceContext): Pric
     if (count > max) {
       throw invalid(
         'recurring[interval_count]',
-        `Invalid recurring[interval_count]: the billing period can be at most three years (${max} ${terms.recurring.interval}s).`,
+        `Invalid recurring[interval_count]: the billing period can be at most one year (${max} ${terms.recurring.interval}s).`,
       );
     }
     recurring = {

@@ -59,10 +59,10 @@ export interface Price {
 export { PRICES_TABLE } from '../../db/repos/prices.js';
 
 /**
- * The longest billing period a recurring price may have: three years, whatever the unit (Stripe's rule, which the
- * Fluveo docs leave open).
+ * The longest billing period a recurring price may have: one year, whatever the unit — 365 days, 52 weeks, 12 months
+ * or 1 year, the maxima the spec names (fluveo-api.md §7 #44) where the Fluveo docs leave the bound open.
  */
-export const MAX_INTERVAL_COUNT: Record<RecurringInterval, number> = { day: 1095, week: 156, month: 36, year: 3 };
+export const MAX_INTERVAL_COUNT: Record<RecurringInterval, number> = { day: 365, week: 52, month: 12, year: 1 };
 
 /** The filter columns of a price row, kept in step with its JSON. */
 export function priceColumns(p: Price): Record<string, unknown> {

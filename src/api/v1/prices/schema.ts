@@ -20,7 +20,7 @@ import { AppError } from '../../../lib/errors.js';
 
 const recurringInput = z.strictObject({
   interval: zRecurringInterval(),
-  interval_count: zInt(1, 1095).optional(),
+  interval_count: zInt(1, 365).optional(),
   usage_type: zOneOf(['licensed', 'metered']).optional(),
 });
 
@@ -91,7 +91,7 @@ export const priceDataInput = z.strictObject({
       unit_label: zText(12).optional(),
     })
     .optional(),
-  recurring: z.strictObject({ interval: zRecurringInterval(), interval_count: zInt(1, 1095).optional() }).optional(),
+  recurring: z.strictObject({ interval: zRecurringInterval(), interval_count: zInt(1, 365).optional() }).optional(),
   tax_behavior: zTaxBehavior().optional(),
 });
 

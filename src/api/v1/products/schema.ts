@@ -59,7 +59,7 @@ export const defaultPriceDataInput = z.strictObject({
   currency: zCurrency(),
   unit_amount: zAmount().optional(),
   unit_amount_decimal: zDecimalAmount().optional(),
-  recurring: z.strictObject({ interval: zRecurringInterval(), interval_count: zInt(1, 1095).optional() }).optional(),
+  recurring: z.strictObject({ interval: zRecurringInterval(), interval_count: zInt(1, 365).optional() }).optional(),
   tax_behavior: zTaxBehavior().optional(),
   custom_unit_amount: z
     .strictObject({
