@@ -151,3 +151,17 @@ describe.each(ENGINES)('hosted checkout pages, attempt limits (%s)', (engine) =>
     expect(statuses.slice(20)).toEqual([429, 429]);
   });
 });
+
+describe.each(ENGINES)('hosted checkout pages, attempt limits per IP (%s)', (engine) => {
+  const server = usePageServer(engine, { env: { RATE_LIMITS: 'on' } });
+
+  it('one IP may post 100 times a minute, the documented allowance without an API key; the 101st gets a 429 page', async () => {
+    const statuses: number[] = [];
+    for (let s = 0; s < 6; s++) {
+      const session = (await server().api.post<Obj>('/v1/checkout/sessions', sessionBody(LANDING))).body;
+      for (let i = 0; i < 17; i++) statuses.push((await postPage(server().url, `/c/${session.id}`, buyerFields())).status);
+    }
+    expect(statuses.slice(0, 100).every((x) => x === 403)).toBe(true); // no token: refused, but counted
+    expect(statuses.slice(100)).toEqual([429, 429]);
+  });
+});

@@ -27,8 +27,11 @@ import { completePage, expiredPage, notFoundPage, type SessionFacts } from './vi
  * a publishable key of its merchant and mode.
  */
 
-/** Page posts per minute from one IP, and per session: enough for people, too few for card testing. */
-const POSTS_PER_IP_PER_MINUTE = 60;
+/**
+ * Page posts per minute from one IP — the documented allowance for requests that carry no API key (100, decisions.md
+ * Protocol 10) — and per session: enough for people, too few for card testing one session.
+ */
+const POSTS_PER_IP_PER_MINUTE = 100;
 const POSTS_PER_SESSION_PER_MINUTE = 20;
 
 type Query = Record<string, unknown>;
