@@ -64,12 +64,27 @@ describe('parseCheckoutForm', () => {
     expect(parseCheckoutForm({ ...base, card: { ...base.card, number: '378282246310005', cvc: '1234' } }, session(), NOW).ok).toBe(true);
   });
 
-  it('billing auto: country and postal code, except where there are no postal codes', () => {
+  it('billing auto: name, country and postal code are optional, and checked when given', () => {
+    const bare = parseCheckoutForm({ ...base, name: '', billing_address: {} }, session(), NOW);
+    expect(bare.ok).toBe(true);
+    if (bare.ok) expect([bare.payment.name, bare.payment.billingAddress]).toEqual([null, null]);
     const noPostal = parseCheckoutForm({ ...base, billing_address: { country: 'US' } }, session(), NOW);
-    expect(!noPostal.ok && noPostal.errors.fields['billing-postal-code']).toBe('Enter the billing postal code.');
-    const hk = parseCheckoutForm({ ...base, billing_address: { country: 'HK' } }, session(), NOW);
+    expect(noPostal.ok).toBe(true);
+    if (noPostal.ok) expect(noPostal.payment.billingAddress).toEqual({ line1: null, line2: null, city: null, state: null, postal_code: null, country: 'US' });
+    const badCountry = parseCheckoutForm({ ...base, billing_address: { country: 'ZZ', postal_code: '94107' } }, session(), NOW);
+    expect(!badCountry.ok && badCountry.errors.fields['billing-country']).toBe('Choose a billing country from the list.');
+    const badPostal = parseCheckoutForm({ ...base, billing_address: { country: 'US', postal_code: '<x>' } }, session(), NOW);
+    expect(!badPostal.ok && badPostal.errors.fields['billing-postal-code']).toBe('Enter a valid postal code.');
+  });
+
+  it('billing required: name and the whole address; a postal code except where there are none', () => {
+    const full = session({ billingAddressCollection: 'required' });
+    const address = { line1: '1 Main St', city: 'Springfield', country: 'US', postal_code: '94107' };
+    expect(parseCheckoutForm({ ...base, billing_address: address }, full, NOW).ok).toBe(true);
+    const r = parseCheckoutForm({ ...base, name: '', billing_address: { ...address, postal_code: '' } }, full, NOW);
+    expect(!r.ok && r.errors.fields).toMatchObject({ name: 'Enter your full name.', 'billing-postal-code': 'Enter the billing postal code.' });
+    const hk = parseCheckoutForm({ ...base, billing_address: { ...address, country: 'HK', postal_code: '' } }, full, NOW);
     expect(hk.ok).toBe(true);
-    if (hk.ok) expect(hk.payment.billingAddress).toEqual({ line1: null, line2: null, city: null, state: null, postal_code: null, country: 'HK' });
   });
 
   it('ignores any amount, currency or unknown field, and strips control characters', () => {
@@ -97,6 +112,11 @@ describe('parseCheckoutForm', () => {
   it('values that are not strings are treated as empty, never crash', () => {
     const r = parseCheckoutForm({ email: ['a', 'b'], name: { x: 1 }, card: 'x', billing_address: 'y' }, session(), NOW);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(Object.keys(r.errors.fields)).toEqual(expect.arrayContaining(['email', 'name', 'billing-country', 'card-number']));
+    if (!r.ok) expect(Object.keys(r.errors.fields)).toEqual(expect.arrayContaining(['email', 'card-number']));
+    if (!r.ok) expect(Object.keys(r.errors.fields)).not.toEqual(expect.arrayContaining(['name']));
+    if (!r.ok) expect(Object.keys(r.errors.fields)).not.toContain('billing-country');
+    const full = parseCheckoutForm({ email: ['a', 'b'], name: { x: 1 }, card: 'x', billing_address: 'y' }, session({ billingAddressCollection: 'required' }), NOW);
+    if (!full.ok) expect(Object.keys(full.errors.fields)).toEqual(expect.arrayContaining(['email', 'name', 'billing-country', 'card-number']));
+    expect(full.ok).toBe(false);
   });
 });

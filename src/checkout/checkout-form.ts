@@ -23,7 +23,8 @@ export interface CardInput {
 /** The buyer's details and payment method, ready for the session's completion. */
 export interface PagePayment {
   email: string;
-  name: string;
+  /** Null when the buyer left it out where it is optional (`billing_address_collection: auto`, nothing shipped). */
+  name: string | null;
   phone: string | null;
   billingAddress: Address | null;
   shippingAddress: Address | null;
@@ -109,6 +110,11 @@ function toAddress(v: AddressValues): Address {
   };
 }
 
+/**
+ * Checks a typed address. `full` asks for every line; otherwise only country and postal code are shown, and they are
+ * optional (`billing_address_collection: auto`: the page asks only for what the payment needs, and the processor
+ * needs no address) — checked when given.
+ */
 function checkAddress(
   v: AddressValues,
   prefix: 'shipping' | 'billing',
@@ -117,7 +123,9 @@ function checkAddress(
   fields: Record<string, string>,
 ): void {
   const where = prefix === 'shipping' ? 'shipping' : 'billing';
-  if (v.country === '') fields[`${prefix}-country`] = `Choose the ${where} country.`;
+  if (v.country === '') {
+    if (full) fields[`${prefix}-country`] = `Choose the ${where} country.`;
+  }
   else if (!isCountryCode(v.country)) fields[`${prefix}-country`] = `Choose a ${where} country from the list.`;
   else if (allowed && !allowed.includes(v.country)) {
     fields[`${prefix}-country`] = `This seller does not ship to that country. Choose one of the countries listed.`;
@@ -130,7 +138,7 @@ function checkAddress(
     else if (v.city.length > MAX_CITY) fields[`${prefix}-city`] = 'The city is too long.';
     if (v.state.length > MAX_CITY) fields[`${prefix}-state`] = 'The state or region is too long.';
   }
-  const needsPostal = v.country !== '' && !NO_POSTAL_CODE.has(v.country);
+  const needsPostal = full && v.country !== '' && !NO_POSTAL_CODE.has(v.country);
   if (needsPostal && v.postal_code === '') fields[`${prefix}-postal-code`] = `Enter the ${where} postal code.`;
   else if (v.postal_code.length > MAX_POSTAL || (v.postal_code !== '' && !/^[A-Za-z0-9][A-Za-z0-9 -]*$/.test(v.postal_code))) {
     fields[`${prefix}-postal-code`] = 'Enter a valid postal code.';
@@ -193,8 +201,12 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
   if (values.email === '') fields.email = 'Enter your email address.';
   else if (values.email.length > 512 || !EMAIL.test(values.email)) fields.email = 'Enter a valid email address.';
 
+  // A name is needed to ship to, and with a full billing address; otherwise the page asks for it as optional.
+  const nameRequired = s.billingAddressCollection === 'required' || s.allowedCountries !== null;
   const nameProblem = values.name === '' ? null : buyerNameProblem(values.name);
-  if (values.name === '') fields.name = 'Enter your full name.';
+  if (values.name === '') {
+    if (nameRequired) fields.name = 'Enter your full name.';
+  }
   else if (nameProblem === 'too_long') fields.name = `Your name must be at most ${MAX_BUYER_NAME} characters.`;
   else if (nameProblem === 'forbidden_characters') fields.name = 'Your name cannot contain the characters < > { }.';
 
@@ -217,7 +229,9 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
     billingAddress = shippingAddress;
   } else {
     checkAddress(values.billing, 'billing', fullBilling, null, fields);
-    billingAddress = toAddress(fullBilling ? values.billing : { ...EMPTY_ADDRESS, country: values.billing.country, postal_code: values.billing.postal_code });
+    if (fullBilling) billingAddress = toAddress(values.billing);
+    else if (values.billing.country === '' && values.billing.postal_code === '') billingAddress = null;
+    else billingAddress = toAddress({ ...EMPTY_ADDRESS, country: values.billing.country, postal_code: values.billing.postal_code });
   }
 
   let shippingRate: string | null = null;
@@ -249,6 +263,6 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
   return {
     ok: true,
     values,
-    payment: { email: values.email, name: values.name, phone, billingAddress, shippingAddress, shippingRate, payment },
+    payment: { email: values.email, name: values.name === '' ? null : values.name, phone, billingAddress, shippingAddress, shippingRate, payment },
   };
 }

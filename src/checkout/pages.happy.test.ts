@@ -95,6 +95,38 @@ describe.each(ENGINES)('hosted checkout pages, happy paths (%s)', (engine) => {
     expect(after.html).not.toContain('<form');
   });
 
+  it('billing_address_collection auto asks only for the email and the card: name and address are optional', async () => {
+    const s = await createSession();
+    const page = await getPage(server().url, path(s));
+    expect(page.html).toMatch(/<input type="text" id="name"[^>]*>/);
+    expect(page.html).not.toMatch(/<input type="text" id="name"[^>]* required/);
+    expect(page.html).not.toMatch(/<select id="billing-country"[^>]* required/);
+    const res = await postPage(server().url, path(s), {
+      ...hiddenFields(page.html),
+      email: 'kim@example.com',
+      payment_method: 'card',
+      'card[number]': '4242 4242 4242 4242',
+      'card[exp_month]': '12',
+      'card[exp_year]': String(new Date().getUTCFullYear() + 2),
+      'card[cvc]': '123',
+    });
+    expect(res.status).toBe(303);
+    const session = (await server().api.get<Obj>(`/v1/checkout/sessions/${s.id}`)).body;
+    expect(session).toMatchObject({ status: 'complete', payment_status: 'paid' });
+    expect(session.customer_details).toMatchObject({ email: 'kim@example.com', name: null, address: null });
+  });
+
+  it('billing_address_collection required asks for the name and the whole billing address', async () => {
+    const s = await createSession({ billing_address_collection: 'required' });
+    const page = await getPage(server().url, path(s));
+    expect(page.html).toMatch(/<input type="text" id="name"[^>]* required/);
+    expect(page.html).toMatch(/<select id="billing-country"[^>]* required/);
+    const res = await postPage(server().url, path(s), { ...hiddenFields(page.html), email: 'kim@example.com', payment_method: 'pm_card_visa' });
+    expect(res.status).toBe(400);
+    expect(fieldError(res.html, 'name')).toBe('Enter your full name.');
+    expect(fieldError(res.html, 'billing-country')).toBe('Choose the billing country.');
+  });
+
   it('a decline shows the message and keeps the session payable; the retry pays', async () => {
     const s = await createSession();
     const declined = await pay(s, { 'card[number]': '4000 0000 0000 0002' });

@@ -22,7 +22,7 @@ const IN_FLIGHT_POLL_MS = 200;
 function completionInput(p: PagePayment, returnUrl: string) {
   return {
     email: p.email,
-    name: p.name,
+    ...(p.name !== null ? { name: p.name } : {}),
     ...(p.phone !== null ? { phone: p.phone } : {}),
     ...(p.billingAddress ? { billing_address: p.billingAddress } : {}),
     ...(p.shippingAddress ? { shipping_address: p.shippingAddress } : {}),

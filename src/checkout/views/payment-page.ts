@@ -123,11 +123,11 @@ ${f.hint ? html`<p class="hint" id="${f.id}-hint">${f.hint}</p>` : ''}${error ? 
 </div>`;
 }
 
-function countrySelect(m: PaymentPageModel, id: string, name: string, autocomplete: string, choices: readonly CountryChoice[], value: string, required: boolean): SafeHtml {
+function countrySelect(m: PaymentPageModel, id: string, name: string, autocomplete: string, choices: readonly CountryChoice[], value: string, required: boolean, optional = false): SafeHtml {
   const error = m.errors.fields[id];
   const chosen = value || (choices.length === 1 ? (choices[0]?.code ?? '') : '');
   return html`<div class="field">
-<label for="${id}">Country or region</label>
+<label for="${id}">Country or region${optional ? html` <span class="optional">(optional)</span>` : ''}</label>
 <select id="${id}" name="${name}" autocomplete="${autocomplete}" data-label="Country"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''} ${attr('required', required)}>
 <option value=""${chosen === '' ? html` selected` : ''}>Select a country</option>
 ${choices.map((c) => html`<option value="${c.code}"${c.code === chosen ? html` selected` : ''}>${c.name}</option>\n`)}</select>
@@ -152,7 +152,7 @@ ${input(m, {
   readonly: s.emailLocked,
   hint: 'Your receipt goes to this address.',
 })}
-${input(m, { id: 'name', name: 'name', label: 'Full name', value: m.values.name, autocomplete: 'name', required: true, maxlength: 150 })}
+${input(m, { id: 'name', name: 'name', label: 'Full name', value: m.values.name, autocomplete: 'name', required: s.billingAddressCollection === 'required' || s.allowedCountries !== null, maxlength: 150 })}
 ${s.phoneNumberCollection ? input(m, { id: 'phone', name: 'phone', label: 'Phone number', type: 'tel', value: m.values.phone, autocomplete: 'tel', required: true, inputmode: 'tel', maxlength: 20 }) : ''}
 </fieldset>`;
 }
@@ -161,8 +161,9 @@ function addressFields(m: PaymentPageModel, prefix: 'shipping' | 'billing', v: A
   // Billing uses the plain autocomplete tokens; shipping adds the section hint so browsers fill the right address.
   const ac = (token: string) => (prefix === 'shipping' ? `shipping ${token}` : token);
   const name = (field: string) => `${prefix}_address[${field}]`;
-  const country = countrySelect(m, `${prefix}-country`, name('country'), ac('country'), countries, v.country, required);
-  const postal = input(m, { id: `${prefix}-postal-code`, name: name('postal_code'), label: 'Postal code', value: v.postal_code, autocomplete: ac('postal-code'), maxlength: 20, conditional: true });
+  // Short form (`billing_address_collection: auto`): country and postal code, both optional.
+  const country = countrySelect(m, `${prefix}-country`, name('country'), ac('country'), countries, v.country, full && required, !full);
+  const postal = input(m, { id: `${prefix}-postal-code`, name: name('postal_code'), label: 'Postal code', value: v.postal_code, autocomplete: ac('postal-code'), maxlength: 20, conditional: full });
   if (!full) {
     return html`${country}${postal}`;
   }
