@@ -118,7 +118,15 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
             : undefined;
         const rawBody: unknown = request.body ?? {};
         const bodySchema: z.ZodType = e.body ?? emptyObject;
-        const body = parseParams(bodySchema, isUpdate ? rawBody : nullsAsAbsent(bodySchema, rawBody));
+        let body: z.infer<typeof bodySchema>;
+        try {
+          body = parseParams(bodySchema, isUpdate ? rawBody : nullsAsAbsent(bodySchema, rawBody));
+        } catch (err) {
+          if (key !== undefined && err instanceof AppError) {
+            await runtime.idempotency.refuseIfReused(actor.scope, key, fingerprint(e.method, path, rawBody), actor.now);
+          }
+          throw err;
+        }
 
         const work = async (tx: Db): Promise<StoredResponse> => {
           try {

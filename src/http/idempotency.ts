@@ -94,6 +94,16 @@ export class IdempotencyStore {
     private readonly sealer?: () => ResponseSealer,
   ) {}
 
+  /**
+   * For a request whose parameters were refused: when the key already holds a live response to a different
+   * request, the key's misuse is the answer (decisions.md Protocol 5: same key, different request → 422), whatever
+   * else is wrong with the parameters. Looked up only on that error path; otherwise the parameters' own error stands.
+   */
+  async refuseIfReused(scope: Scope, key: string, print: string, nowS: number): Promise<void> {
+    const existing = await this.lookup(this.store.db, scope, key);
+    if (isLive(existing, nowS) && existing.fingerprint !== print) throw reusedError();
+  }
+
   async run(
     scope: Scope,
     key: string,
@@ -261,13 +271,7 @@ export class IdempotencyStore {
   }
 
   private async replay(db: Db, scope: Scope, row: Row, print: string): Promise<Execution> {
-    if (row.fingerprint !== print) {
-      throw new AppError(
-        'idempotency_key_reused',
-        'This Idempotency-Key was already used with different parameters or on another endpoint. Use a new key for a new request.',
-        { param: 'Idempotency-Key' },
-      );
-    }
+    if (row.fingerprint !== print) throw reusedError();
     let body = row.response_body;
     if (body.startsWith(SEALED_PREFIX) && this.sealer) body = this.sealer().open(body.slice(SEALED_PREFIX.length));
     else if (body.startsWith(EVENT_PREFIX)) body = await this.eventObject(db, scope, body.slice(EVENT_PREFIX.length));
@@ -290,6 +294,14 @@ export class IdempotencyStore {
 /** A stored response still inside its 24-hour window (the `row is Row` narrowing lets replay take it). */
 function isLive(row: Row | undefined, nowS: number): row is Row {
   return row !== undefined && row.expires_at > nowS;
+}
+
+function reusedError(): AppError {
+  return new AppError(
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used with different parameters or on another endpoint. Use a new key for a new request.',
+    { param: 'Idempotency-Key' },
+  );
 }
 
 function inUse(): AppError {

@@ -207,7 +207,12 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     const otherPath = await api.post(`/v1/customers/${first.body.id as string}`, { name: 'Original' }, { idempotencyKey: k });
     expectError(otherPath, 422, 'idempotency_key_reused', 'Idempotency-Key');
     expectError(await api.post('/v1/test_helpers/advance_clock', { seconds: 1 }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    // A reused key is named even when the other request's parameters are also wrong: the key's misuse comes first.
+    expectError(await api.post('/v1/customers', { name: 'Original', bogus: '1' }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
+    expectError(await api.post('/v1/customers', { name: 42 }, { idempotencyKey: k }), 422, 'idempotency_key_reused');
     expect(await mine()).toEqual(after);
+    // A fresh key with the same wrong parameters gets their own error.
+    expectError(await api.post('/v1/customers', { name: 'Original', bogus: '1' }, { idempotencyKey: key() }), 400, 'parameter_unknown', 'bogus');
     expect((await api.get(`/v1/customers/${first.body.id as string}`)).body.name).toBe('Original');
   });
 
