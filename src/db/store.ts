@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -295,6 +295,11 @@ class WalSync {
 
 /** WAL pages after which writes pause for a checkpoint that catches up, so the WAL starts over (see Checkpointer). */
 const SQLITE_WAL_RESTART_PAGES = 4_000;
+/**
+ * The WAL file's size, in multiples of the restart threshold, past which writes pause for a catching-up checkpoint
+ * whatever the last checkpoint reported: a checkpoint slowed by a busy disk no longer lets writes run on unbounded.
+ */
+const SQLITE_WAL_HARD_LIMIT_FACTOR = 2;
 /** Pause between two checkpoints under load: each syncs both files, so fewer and larger copies cost less. */
 const SQLITE_CHECKPOINT_GAP_MS = 100;
 /** A checkpoint at least this often, for writes made outside transactions. */
@@ -306,6 +311,9 @@ const SQLITE_CHECKPOINT_IDLE_MS = 5_000;
  * about 20 ms every few batches. The WAL starts over from its beginning only when a write begins with every page
  * already copied, which a steady load rarely allows; so once it holds SQLITE_WAL_RESTART_PAGES pages, the next
  * batch waits for one checkpoint begun after the last commit (the event loop goes on serving everything else).
+ * That count is the last checkpoint's; while a checkpoint is slow (a busy disk), writes could run on past it, so the
+ * WAL file's size is checked too: SQLite trims the file to `journal_size_limit` when the WAL starts over, so a file
+ * past twice the threshold means a log that long, and the next batch waits the same way.
  */
 class Checkpointer {
   private readonly worker: Worker;
@@ -316,9 +324,15 @@ class Checkpointer {
   private walPages = 0;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
+  private readonly walPath: string;
+  private readonly walHardLimitBytes: number;
 
   constructor(database: Database.Database, path: string) {
     database.pragma('wal_autocheckpoint = 0');
+    const restartBytes = SQLITE_WAL_RESTART_PAGES * Number(database.pragma('page_size', { simple: true }));
+    database.pragma(`journal_size_limit = ${restartBytes}`);
+    this.walPath = `${path}-wal`;
+    this.walHardLimitBytes = SQLITE_WAL_HARD_LIMIT_FACTOR * restartBytes;
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');
       const Database = require(workerData.driver);
@@ -364,7 +378,16 @@ class Checkpointer {
   /** Before a batch: when the WAL has grown long, wait for a checkpoint with no write behind it. */
   async beforeBatch(): Promise<void> {
     // The worker answers in order, so this checkpoint starts after any in flight, and no write follows it.
-    if (!this.closed && this.walPages >= SQLITE_WAL_RESTART_PAGES) await this.checkpoint(true);
+    if (this.closed) return;
+    if (this.walPages >= SQLITE_WAL_RESTART_PAGES || this.walFileBytes() > this.walHardLimitBytes) await this.checkpoint(true);
+  }
+
+  private walFileBytes(): number {
+    try {
+      return statSync(this.walPath).size;
+    } catch {
+      return 0;
+    }
   }
 
   async close(): Promise<void> {
