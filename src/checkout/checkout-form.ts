@@ -1,10 +1,10 @@
 import { buyerNameProblem, isValidBuyerPhone, MAX_BUYER_NAME } from '../domain/checkout-sessions/collect-details.js';
 import type { Address } from '../domain/customers/customer.js';
 import { isCountryCode } from '../lib/countries.js';
-import { detectBrand, normalizeCardNumber, passesLuhn } from '../domain/processor/card-number.js';
+import { detectBrand, fullExpiryYear, normalizeCardNumber, passesLuhn } from '../domain/processor/card-number.js';
 import { TEST_PAYMENT_METHODS } from '../domain/processor/test-processor.js';
 import { NO_POSTAL_CODE } from './countries.js';
-import { EMPTY_ADDRESS, type AddressValues, type FormValues, type PageErrors, type PageSession } from './page-model.js';
+import { EMPTY_ADDRESS, requiresName, type AddressValues, type FormValues, type PageErrors, type PageSession } from './page-model.js';
 
 /**
  * Reads and checks a posted payment form. The server trusts nothing the browser sends beyond the buyer's own
@@ -172,7 +172,7 @@ export function checkCard(raw: Body, now: number, fields: Record<string, string>
   // Two digits are read as 20YY, as the API reads `payment_method_data[card][exp_year]`.
   if (!/^(\d{2}|\d{4})$/.test(year)) fields['card-exp-year'] = 'Enter the expiry year (for example 2030 or 30).';
   else {
-    expYear = year.length === 2 ? 2000 + Number(year) : Number(year);
+    expYear = fullExpiryYear(Number(year));
     if (expYear < thisYear || (expYear === thisYear && expMonth >= 1 && expMonth < thisMonth)) {
       fields['card-exp-year'] = "Your card's expiration date is in the past.";
     } else if (expYear > thisYear + 50) {
@@ -201,11 +201,9 @@ export function parseCheckoutForm(body: Body, s: PageSession, now: number): Form
   if (values.email === '') fields.email = 'Enter your email address.';
   else if (values.email.length > 512 || !EMAIL.test(values.email)) fields.email = 'Enter a valid email address.';
 
-  // A name is needed to ship to, and with a full billing address; otherwise the page asks for it as optional.
-  const nameRequired = s.billingAddressCollection === 'required' || s.allowedCountries !== null;
   const nameProblem = values.name === '' ? null : buyerNameProblem(values.name);
   if (values.name === '') {
-    if (nameRequired) fields.name = 'Enter your full name.';
+    if (requiresName(s)) fields.name = 'Enter your full name.';
   }
   else if (nameProblem === 'too_long') fields.name = `Your name must be at most ${MAX_BUYER_NAME} characters.`;
   else if (nameProblem === 'forbidden_characters') fields.name = 'Your name cannot contain the characters < > { }.';

@@ -28,6 +28,14 @@ export interface PageSession {
   paymentRequired: boolean;
 }
 
+/**
+ * Whether the page requires the buyer's name: to ship to, and with a full billing address. Otherwise
+ * (`billing_address_collection: auto`, nothing shipped) the name is asked for as optional.
+ */
+export function requiresName(s: PageSession): boolean {
+  return s.billingAddressCollection === 'required' || s.allowedCountries !== null;
+}
+
 export interface PageLine {
   description: string;
   quantity: number;

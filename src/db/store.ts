@@ -128,8 +128,9 @@ function openSqlite(path: string): Store {
   database.function('lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
   cachePreparedStatements(database);
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
-  const wal = memory ? undefined : new WalSync(`${resolve(path)}-wal`);
-  const checkpointer = memory ? undefined : new Checkpointer(database, resolve(path));
+  const walPath = `${resolve(path)}-wal`;
+  const wal = memory ? undefined : new WalSync(walPath);
+  const checkpointer = memory ? undefined : new Checkpointer(database, resolve(path), walPath);
 
   // Group commit. better-sqlite3 is synchronous, so every COMMIT's fsync blocks the process. Transactions are
   // queued and run one after another inside one BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT: a failing one
@@ -324,14 +325,16 @@ class Checkpointer {
   private walPages = 0;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly walPath: string;
   private readonly walHardLimitBytes: number;
 
-  constructor(database: Database.Database, path: string) {
+  constructor(
+    database: Database.Database,
+    path: string,
+    private readonly walPath: string,
+  ) {
     database.pragma('wal_autocheckpoint = 0');
     const restartBytes = SQLITE_WAL_RESTART_PAGES * Number(database.pragma('page_size', { simple: true }));
     database.pragma(`journal_size_limit = ${restartBytes}`);
-    this.walPath = `${path}-wal`;
     this.walHardLimitBytes = SQLITE_WAL_HARD_LIMIT_FACTOR * restartBytes;
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');

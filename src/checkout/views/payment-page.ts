@@ -1,7 +1,7 @@
 import { ALL_COUNTRIES, countryChoices, type CountryChoice } from '../countries.js';
 import { formatAmount } from '../format.js';
 import { attr, html, type SafeHtml } from '../html.js';
-import type { AddressValues, FormValues, PageErrors, PageSession } from '../page-model.js';
+import { requiresName, type AddressValues, type FormValues, type PageErrors, type PageSession } from '../page-model.js';
 
 /** The documented test payment methods offered as a choice on test-mode pages. */
 export const OFFERED_TEST_METHODS: readonly { id: string; label: string }[] = [
@@ -152,7 +152,7 @@ ${input(m, {
   readonly: s.emailLocked,
   hint: 'Your receipt goes to this address.',
 })}
-${input(m, { id: 'name', name: 'name', label: 'Full name', value: m.values.name, autocomplete: 'name', required: s.billingAddressCollection === 'required' || s.allowedCountries !== null, maxlength: 150 })}
+${input(m, { id: 'name', name: 'name', label: 'Full name', value: m.values.name, autocomplete: 'name', required: requiresName(s), maxlength: 150 })}
 ${s.phoneNumberCollection ? input(m, { id: 'phone', name: 'phone', label: 'Phone number', type: 'tel', value: m.values.phone, autocomplete: 'tel', required: true, inputmode: 'tel', maxlength: 20 }) : ''}
 </fieldset>`;
 }

@@ -38,6 +38,11 @@ export function detectBrand(digits: string): CardBrand {
   return 'unknown';
 }
 
+/** A card's expiry year in full: two digits (below 100) are read as 20YY, on every surface that takes a card. */
+export function fullExpiryYear(year: number): number {
+  return year < 100 ? 2000 + year : year;
+}
+
 /**
  * Validates card details before anything else sees them. Errors name the parameter (`prefix[number]`, …) and
  * never echo the value. `now` is the merchant's clock (unix seconds): a card expiring this month is still valid.
@@ -53,7 +58,7 @@ export function validateRawCard(card: RawCard, now: number, prefix: string): Raw
   const today = new Date(now * 1000);
   const year = today.getUTCFullYear();
   const month = today.getUTCMonth() + 1;
-  const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
+  const expYear = fullExpiryYear(card.exp_year);
   if (!Number.isInteger(expYear) || expYear < year || expYear > year + 50) {
     throw new AppError('parameter_invalid', `Your card's expiration year is ${expYear < year ? 'in the past' : 'invalid'}.`, {
       param: `${prefix}[exp_year]`,
