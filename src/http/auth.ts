@@ -15,7 +15,7 @@ const CACHE_TTL_MS = 2_000;
 const LAST_USED_RESOLUTION_S = 60;
 const MAX_HEADER_CHARS = 1024;
 
-const invalidKey = (message = 'Invalid API key provided.') => new AppError('api_key_invalid', message);
+const invalidKey = (message = 'Invalid API key provided.') => new AppError('authentication_failed', message);
 
 /**
  * Extracts the key from `Authorization: Basic base64(key:)` or `Authorization: Bearer key`. Anything malformed
@@ -24,7 +24,7 @@ const invalidKey = (message = 'Invalid API key provided.') => new AppError('api_
 export function keyFromAuthorization(header: string | string[] | undefined): string {
   if (Array.isArray(header)) throw invalidKey('Send exactly one Authorization header.');
   if (header === undefined || header === '') {
-    throw new AppError('api_key_invalid', 'You did not provide an API key. Use HTTP Basic auth with your key as the username, or a Bearer token.');
+    throw new AppError('authentication_failed', 'You did not provide an API key. Use HTTP Basic auth with your key as the username, or a Bearer token.');
   }
   if (header.length > MAX_HEADER_CHARS) throw invalidKey();
   const [scheme, value, ...rest] = header.split(' ');

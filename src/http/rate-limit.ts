@@ -69,7 +69,7 @@ export function rateHeaders(d: RateDecision): Record<string, string> {
 }
 
 export function rateLimitError(d: RateDecision): AppError {
-  return new AppError('rate_limit', 'Too many requests. Retry after the time given in Retry-After.', {
+  return new AppError('rate_limit_exceeded', 'Too many requests. Please retry after the period specified in the Retry-After header.', {
     headers: { 'Retry-After': String(d.retryAfterS) },
   });
 }

@@ -30,9 +30,9 @@ export const ERROR_CODES = {
   live_processor_unconfigured: { type: 'invalid_request_error', status: 400 },
   setup_intent_unexpected_state: { type: 'invalid_request_error', status: 400 },
   payment_method_unexpected_state: { type: 'invalid_request_error', status: 400 },
-  api_key_invalid: { type: 'authentication_error', status: 401 },
+  authentication_failed: { type: 'authentication_error', status: 401 },
   secret_key_required: { type: 'authentication_error', status: 401 },
-  rate_limit: { type: 'rate_limit_error', status: 429 },
+  rate_limit_exceeded: { type: 'rate_limit_error', status: 429 },
   api_error: { type: 'api_error', status: 500 },
   service_unavailable: { type: 'api_error', status: 503 },
 } as const satisfies Record<string, { type: string; status: number }>;

@@ -75,7 +75,7 @@ describe('timing-safe comparisons', () => {
       // An unknown key finds no row and is refused (its last character changed, never to itself).
       const other = key.endsWith('x') ? 'y' : 'x';
       await expect(resolver.resolve(`${key.slice(0, -1)}${other}`, clock.nowMs(), 0)).rejects.toMatchObject({
-        code: 'api_key_invalid',
+        code: 'authentication_failed',
       });
     });
   });

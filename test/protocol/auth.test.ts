@@ -71,9 +71,9 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     expect(Object.keys(body.error).sort()).toEqual(['code', 'doc_url', 'message', 'param', 'type']);
     expect(body.error).toMatchObject({
       type: 'authentication_error',
-      code: 'api_key_invalid',
+      code: 'authentication_failed',
       param: null,
-      doc_url: 'https://docs.leanrails.com/errors/api_key_invalid',
+      doc_url: 'https://docs.leanrails.com/errors/authentication_failed',
     });
     expect(res.headers['x-api-version']).toBe('2026-03-09');
     expect(res.headers['request-id']).toMatch(/^req_/);
@@ -105,7 +105,7 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
       `GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nAuthorization: Bearer ${server.other.keys.sk_test}\r\nConnection: close\r\n\r\n`,
     );
     expect(res.status).toBe(401);
-    expect(JSON.parse(res.body).error).toMatchObject({ type: 'authentication_error', code: 'api_key_invalid', message: 'Send exactly one Authorization header.' });
+    expect(JSON.parse(res.body).error).toMatchObject({ type: 'authentication_error', code: 'authentication_failed', message: 'Send exactly one Authorization header.' });
   });
 
   it('refuses the credential headers of other APIs: 400 next to a valid key, 401 alone; nothing written', async () => {
@@ -132,9 +132,9 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
   it('writes nothing when authentication fails on a POST', async () => {
     const before = await counts(server);
     const res = await request(server, 'POST', '/v1/customers', { key: unknownKey, body: { name: 'nope' } });
-    expectError(res, 401, 'api_key_invalid', null);
+    expectError(res, 401, 'authentication_failed', null);
     const noKey = await request(server, 'POST', '/v1/customers', { body: { name: 'nope' } });
-    expectError(noKey, 401, 'api_key_invalid', null);
+    expectError(noKey, 401, 'authentication_failed', null);
     expect(await counts(server)).toEqual(before);
   });
 
@@ -161,14 +161,14 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     const m = await server.newMerchant('Revoked');
     const api = client(server, m.keys.sk_test);
     const never = client(server, `sk_test_${'N'.repeat(32)}`);
-    expect(expectError(await never.get('/v1/customers'), 401, 'api_key_invalid', null).message).toBe(UNKNOWN_KEY_MESSAGE);
+    expect(expectError(await never.get('/v1/customers'), 401, 'authentication_failed', null).message).toBe(UNKNOWN_KEY_MESSAGE);
     expect((await api.get('/v1/customers')).status).toBe(200); // now cached
     const nowS = Math.floor(clock.nowMs() / 1000);
     await server.store.db.updateTable('api_keys').set({ revoked_at: nowS }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);
     const res = await api.get('/v1/customers');
-    expect(expectError(res, 401, 'api_key_invalid', null).message).toBe(UNKNOWN_KEY_MESSAGE);
-    expectError(await api.post('/v1/customers', { name: 'x' }), 401, 'api_key_invalid');
+    expect(expectError(res, 401, 'authentication_failed', null).message).toBe(UNKNOWN_KEY_MESSAGE);
+    expectError(await api.post('/v1/customers', { name: 'x' }), 401, 'authentication_failed');
     // The merchant's other keys are unaffected.
     expect((await client(server, m.keys.sk_live).get('/v1/customers')).status).toBe(200);
 
@@ -176,7 +176,7 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     clock.advance(3);
     expect((await client(server, m.keys.sk_live).get('/v1/customers')).status).toBe(200); // not yet expired
     clock.advance(8);
-    expect(expectError(await client(server, m.keys.sk_live).get('/v1/customers'), 401, 'api_key_invalid').message).toBe(UNKNOWN_KEY_MESSAGE);
+    expect(expectError(await client(server, m.keys.sk_live).get('/v1/customers'), 401, 'authentication_failed').message).toBe(UNKNOWN_KEY_MESSAGE);
   });
 
   it('judges revocation on the merchant’s clock for the key’s mode (a test key after advance_clock)', async () => {
@@ -186,7 +186,7 @@ describe.each(ENGINES)('authentication (%s)', (engine) => {
     const merchantNow = ((await api.get('/v1/test_helpers/clock')).body.now as number);
     await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);
-    expect(expectError(await api.get('/v1/customers'), 401, 'api_key_invalid').message).toBe(UNKNOWN_KEY_MESSAGE);
+    expect(expectError(await api.get('/v1/customers'), 401, 'authentication_failed').message).toBe(UNKNOWN_KEY_MESSAGE);
     // A revocation scheduled on the test clock's future is not yet in force.
     await server.store.db.updateTable('api_keys').set({ revoked_at: merchantNow + 3600 }).where('secret_hash', '=', sha256Hex(m.keys.sk_test)).execute();
     clock.advance(2.5);

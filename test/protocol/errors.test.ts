@@ -26,7 +26,7 @@ describe.each(ENGINES)('error envelope (%s)', (engine) => {
       [await api.post('/v1/test_helpers/advance_clock', {}), 400, 'invalid_request_error', 'parameter_missing', 'seconds'],
       [await api.get('/v1/customers/cus_missing'), 404, 'invalid_request_error', 'resource_missing', 'id'],
       [await api.get('/v1/nothing_here'), 404, 'invalid_request_error', 'url_invalid', null],
-      [await request(server, 'GET', '/v1/customers'), 401, 'authentication_error', 'api_key_invalid', null],
+      [await request(server, 'GET', '/v1/customers'), 401, 'authentication_error', 'authentication_failed', null],
     ];
     const reusedKey = `reuse-${Date.now()}`;
     await api.post('/v1/customers', { name: 'a' }, { idempotencyKey: reusedKey });

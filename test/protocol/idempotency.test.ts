@@ -223,7 +223,7 @@ describe.each(ENGINES)('Idempotency-Key (%s)', (engine) => {
     expectError(await api.post('/v1/customers', { bogus: 1 }, { idempotencyKey: k }), 400, 'parameter_unknown', 'bogus');
     expectError(await api.post('/v1/customers/cus_missing', { name: 'x' }, { idempotencyKey: k }), 404, 'resource_missing', 'id');
     const unauth = await request(server, 'POST', '/v1/customers', { key: 'sk_test_wrong', body: { name: 'x' }, idempotencyKey: k });
-    expectError(unauth, 401, 'api_key_invalid');
+    expectError(unauth, 401, 'authentication_failed');
     expect(await mine()).toEqual(before);
     const ok = await api.post('/v1/customers', { name: 'Now valid' }, { idempotencyKey: k });
     expect(ok.status).toBe(200);

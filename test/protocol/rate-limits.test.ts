@@ -74,7 +74,7 @@ describe.each(ENGINES)('rate limits (%s)', (engine) => {
     const limited = await get(m.keys.sk_test);
     expect(limited.statusCode).toBe(429);
     const err = (JSON.parse(limited.payload) as { error: Record<string, unknown> }).error;
-    expect(err).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit', param: null, doc_url: 'https://docs.leanrails.com/errors/rate_limit' });
+    expect(err).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null, doc_url: 'https://docs.leanrails.com/errors/rate_limit_exceeded' });
     expect(Object.keys(err).sort()).toEqual(['code', 'doc_url', 'message', 'param', 'type']);
     expect(limited.headers['retry-after']).toBe('58');
     expect(limited.headers['x-ratelimit-limit']).toBe('1500');
@@ -85,7 +85,7 @@ describe.each(ENGINES)('rate limits (%s)', (engine) => {
     // A limited POST writes nothing and leaves its Idempotency-Key free.
     const before = await counts(server, m.id);
     const api = client(server, m.keys.sk_test);
-    expectError(await api.post('/v1/customers', { name: 'later' }, { idempotencyKey: 'after-429' }), 429, 'rate_limit', null);
+    expectError(await api.post('/v1/customers', { name: 'later' }, { idempotencyKey: 'after-429' }), 429, 'rate_limit_exceeded', null);
     expect(await counts(server, m.id)).toEqual(before);
 
     // Other merchants and the other mode have their own budget.

@@ -33,7 +33,7 @@ describe.each(ENGINES)('API keys API errors (%s)', (engine) => {
     expect((await api.post(`/v1/api_keys/${keys.find((k) => k.type === 'publishable')!.id}/revoke`)).status).toBe(200);
     const fresh = (await api.post<{ secret: string }>('/v1/api_keys', { type: 'secret' })).body;
     expect((await api.post(`/v1/api_keys/${secret.id}/revoke`)).status).toBe(200);
-    expectError(await api.get('/v1/api_keys'), 401, 'api_key_invalid');
+    expectError(await api.get('/v1/api_keys'), 401, 'authentication_failed');
     expect((await client(server, fresh.secret).get('/v1/api_keys')).status).toBe(200);
   });
 });

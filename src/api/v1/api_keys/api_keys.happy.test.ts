@@ -67,7 +67,7 @@ describe.each(ENGINES)('API keys API (%s)', (engine) => {
     expect(revoked.status).toBe(200);
     expect(revoked.body).not.toHaveProperty('secret');
     expect(revoked.body.revoked_at).toBeTypeOf('number');
-    expectError(await api.get('/v1/customers'), 401, 'api_key_invalid');
+    expectError(await api.get('/v1/customers'), 401, 'authentication_failed');
     expectError(await admin.post(`/v1/api_keys/${key.id}/revoke`), 400, 'api_key_revoked', 'id');
     expectError(await admin.post(`/v1/api_keys/${key.id}/roll`), 400, 'api_key_revoked', 'id');
     expect((await admin.get<{ data: { type: string }[] }>('/v1/events?type=api_key.revoked')).body.data).toHaveLength(1);
@@ -82,7 +82,7 @@ describe.each(ENGINES)('API keys API (%s)', (engine) => {
     expect(rolled.body.id).not.toBe(key.id);
     expect(rolled.body).toMatchObject({ name: 'rolling', type: 'secret', revoked_at: null, expires_at: null });
     expect(rolled.body.secret).toMatch(/^sk_test_/);
-    expectError(await old.get('/v1/customers'), 401, 'api_key_invalid');
+    expectError(await old.get('/v1/customers'), 401, 'authentication_failed');
     expect((await client(server, rolled.body.secret!).get('/v1/customers')).status).toBe(200);
     expect((await admin.get<ApiKey>(`/v1/api_keys/${key.id}`)).body.revoked_at).toBeTypeOf('number');
     const types = (await admin.get<{ data: { type: string; data: { object: { id: string } } }[] }>('/v1/events?types[]=api_key.rolled&types[]=api_key.created&limit=2')).body.data;
@@ -102,7 +102,7 @@ describe.each(ENGINES)('API keys API (%s)', (engine) => {
     expect(oldNow.body).toMatchObject({ revoked_at: null, expires_at: now + 7200 });
     expect((await old.get('/v1/customers')).status).toBe(200);
     await advanceTestClock(server, server.merchant.keys.sk_test, 7200);
-    expectError(await old.get('/v1/customers'), 401, 'api_key_invalid');
+    expectError(await old.get('/v1/customers'), 401, 'authentication_failed');
     expect((await client(server, rolled.body.secret!).get('/v1/customers')).status).toBe(200);
   });
 });

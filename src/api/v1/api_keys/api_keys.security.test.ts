@@ -33,7 +33,7 @@ describe.each(ENGINES)('API keys API isolation and limits (%s)', (engine) => {
       expect(res.headers.get('x-ratelimit-limit')).toBe('10');
     }
     const limited = await api.get('/v1/api_keys');
-    expectError(limited, 429, 'rate_limit');
+    expectError(limited, 429, 'rate_limit_exceeded');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Other endpoints keep their own budget.
     expect((await api.get('/v1/customers')).status).toBe(200);

@@ -63,8 +63,8 @@ describe.each(ENGINES)('checkout sessions security (%s)', (engine) => {
       expectError(await pk.post(`${base}/${id}/expire`, {}), 401, 'secret_key_required');
       expectError(await pk.get(`${base}/${id}/line_items`), 401, 'secret_key_required');
     }
-    expectError(await request(server, 'GET', `/v1/checkout/sessions/${embedded.id as string}/client?client_secret=${embedded.client_secret as string}`), 401, 'api_key_invalid');
-    expectError(await request(server, 'POST', `/v1/checkout/sessions/${embedded.id as string}/client/confirm`, { body: { client_secret: embedded.client_secret } }), 401, 'api_key_invalid');
+    expectError(await request(server, 'GET', `/v1/checkout/sessions/${embedded.id as string}/client?client_secret=${embedded.client_secret as string}`), 401, 'authentication_failed');
+    expectError(await request(server, 'POST', `/v1/checkout/sessions/${embedded.id as string}/client/confirm`, { body: { client_secret: embedded.client_secret } }), 401, 'authentication_failed');
   });
 
   it('a wrong client_secret answers exactly like an unknown session, and touches nothing', async () => {

@@ -39,8 +39,8 @@ describe.each(ENGINES)('customers security (%s)', (engine) => {
     for (const [method, path] of calls) {
       const body = method === 'POST' ? { name: 'x' } : undefined;
       expectError(await request(server, method, path, { key: server.merchant.keys.pk_test, body }), 401, 'secret_key_required');
-      expectError(await request(server, method, path, { key: `sk_test_${'Z'.repeat(32)}`, body }), 401, 'api_key_invalid');
-      expectError(await request(server, method, path, { body }), 401, 'api_key_invalid');
+      expectError(await request(server, method, path, { key: `sk_test_${'Z'.repeat(32)}`, body }), 401, 'authentication_failed');
+      expectError(await request(server, method, path, { body }), 401, 'authentication_failed');
     }
     expect(await counts(server)).toEqual(before);
   });

@@ -27,7 +27,7 @@ describe.each(ENGINES)('events errors and security (%s)', (engine) => {
   it('refuses publishable keys and bad keys', async () => {
     expectError(await client(server, server.merchant.keys.pk_test).get(`/v1/events/${eventId}`), 401, 'secret_key_required');
     expectError(await client(server, server.merchant.keys.pk_live).get('/v1/events'), 401, 'secret_key_required');
-    expectError(await client(server, 'sk_test_nope').get('/v1/events'), 401, 'api_key_invalid');
+    expectError(await client(server, 'sk_test_nope').get('/v1/events'), 401, 'authentication_failed');
   });
 
   it('answers precise 400s for bad filters and ids', async () => {

@@ -23,10 +23,9 @@ export const listPaymentIntentsEndpoint = defineEndpoint({
     const ctx = { deps, actor, db };
     const expanders = paymentIntentExpanders(ctx);
     await applyExpand([], query.expand, expanders, { list: true });
-    const found = await listPaymentIntents(ctx, { customer: query.customer, created: createdFilters(query.created) }, pageRequest(query));
-    // List rows show `client_secret`, `next_action` and `last_payment_error` as null (fluveo-api.md §3.3): retrieve
-    // the intent for them.
-    const page = { ...found, data: found.data.map((pi) => ({ ...pi, client_secret: null, next_action: null, last_payment_error: null })) };
+    // Rows are whole intents, `client_secret`, `next_action` and `last_payment_error` included, as the Fluveo list
+    // reference shows them (the rule of source B that blanks them does not apply where site A speaks).
+    const page = await listPaymentIntents(ctx, { customer: query.customer, created: createdFilters(query.created) }, pageRequest(query));
     await applyExpand(page.data as unknown as Record<string, unknown>[], query.expand, expanders, { list: true });
     return listEnvelope(page, path);
   },

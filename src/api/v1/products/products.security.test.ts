@@ -31,11 +31,11 @@ describe.each(ENGINES)('products security (%s)', (engine) => {
     expectError(await pk.post('/v1/products', { name: 'x' }), 401, 'secret_key_required');
     expectError(await pk.post(`/v1/products/${product}`, { name: 'x' }), 401, 'secret_key_required');
     expectError(await pk.del(`/v1/products/${product}`), 401, 'secret_key_required');
-    expectError(await request(server, 'GET', '/v1/products'), 401, 'api_key_invalid');
+    expectError(await request(server, 'GET', '/v1/products'), 401, 'authentication_failed');
     expectError(
       await request(server, 'POST', '/v1/products', { body: { name: 'x' }, key: 'sk_test_forged' }),
       401,
-      'api_key_invalid',
+      'authentication_failed',
     );
     expect((await mine.get<List>('/v1/products')).body.data.map((p) => p.id)).toEqual([product]);
   });

@@ -44,11 +44,8 @@ const zEventType = zText(100, { min: 1 }).refine((t) => t === ALL_EVENTS || isKn
   error: 'is not a known event type (see docs/webhooks.md; `*` subscribes to all)',
 });
 
-/** `enabled_events[]=a&enabled_events[]=b`, a JSON array, or one type as a plain string. */
-export const zEnabledEvents = () =>
-  z
-    .union([z.array(zEventType).min(1, { error: 'must list at least one event type' }).max(200), zEventType.transform((t) => [t])])
-    .transform((list) => list);
+/** `enabled_events[]=a&enabled_events[]=b` or a JSON array; a plain string is the wrong type, as for every list. */
+export const zEnabledEvents = () => z.array(zEventType).min(1, { error: 'must list at least one event type' }).max(200);
 
 export const zApiVersion = () =>
   z.string({ error: 'must be a string' }).refine(isSupportedApiVersion, { error: 'is not a supported API version' });

@@ -22,6 +22,9 @@ describe.each(ENGINES)('webhook endpoints API errors (%s)', (engine) => {
     expectError(await api.post('/v1/webhook_endpoints', { ...good, enabled_events: [] }), 400, 'parameter_invalid', 'enabled_events');
     expectError(await api.post('/v1/webhook_endpoints', { ...good, enabled_events: ['customer.created', 'customer.exploded'] }), 400, 'parameter_invalid', 'enabled_events[1]');
     expectError(await api.post('/v1/webhook_endpoints', { ...good, enabled_events: 'nope' }), 400, 'parameter_invalid', 'enabled_events');
+    // One known type as a plain string is still the wrong type: the parameter is a list.
+    const single = expectError(await api.post('/v1/webhook_endpoints', { ...good, enabled_events: 'customer.created' }), 400, 'parameter_invalid', 'enabled_events');
+    expect(single.message).toMatch(/array|list/);
     expectError(await api.post('/v1/webhook_endpoints', { ...good, api_version: '2019-01-01' }), 400, 'parameter_invalid', 'api_version');
     expectError(await api.post('/v1/webhook_endpoints', { ...good, secret: 'whsec_mine' }), 400, 'parameter_unknown', 'secret');
     expectError(await api.post('/v1/webhook_endpoints', { ...good, metadata: { fluveo_x: '1' } }), 400, 'parameter_invalid', 'metadata[fluveo_x]');

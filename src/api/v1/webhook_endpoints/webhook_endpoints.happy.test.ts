@@ -105,7 +105,7 @@ describe.each(ENGINES)('webhook endpoints API (%s)', (engine) => {
   });
 
   it('rotates the secret, showing the new one once', async () => {
-    const e = (await api.post<Endpoint>('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/x', enabled_events: '*', api_version: '2026-03-09' })).body;
+    const e = (await api.post<Endpoint>('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/x', enabled_events: ['*'], api_version: '2026-03-09' })).body;
     expect(e.api_version).toBe('2026-03-09');
     const rotated = await api.post<Endpoint & { previous_secret_expires_at: number | null }>(`/v1/webhook_endpoints/${e.id}/rotate_secret`);
     expect(rotated.status).toBe(200);

@@ -33,7 +33,7 @@ describe.each(ENGINES)('webhook endpoints API isolation (%s)', (engine) => {
     const pk = client(server, server.merchant.keys.pk_test);
     expectError(await pk.get('/v1/webhook_endpoints'), 401, 'secret_key_required');
     expectError(await pk.post('/v1/webhook_endpoints', { url: 'http://127.0.0.1:9/y', enabled_events: ['*'] }), 401, 'secret_key_required');
-    expectError(await request(server, 'GET', `/v1/webhook_endpoints/${endpoint.id}`), 401, 'api_key_invalid');
+    expectError(await request(server, 'GET', `/v1/webhook_endpoints/${endpoint.id}`), 401, 'authentication_failed');
   });
 
   it('replays a create with the same Idempotency-Key without making a second endpoint or secret', async () => {
