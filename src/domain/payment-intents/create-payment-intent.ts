@@ -56,7 +56,7 @@ export async function createPaymentIntent(
 export async function createStoredPaymentIntent(
   ctx: OpContext,
   input: CreatePaymentIntentInput,
-  options: { checkoutSession?: string | undefined; confirming?: boolean } = {},
+  options: { checkoutSession?: string | undefined; confirming?: boolean; customerParam?: string } = {},
 ): Promise<{ stored: StoredPaymentIntent; presented: PaymentIntent }> {
   const amount = checkPaymentAmount(input.amount, input.currency, ctx.actor.scope.livemode);
   checkApplicationFee(input.application_fee_amount, amount, 'application_fee_amount');
@@ -64,7 +64,7 @@ export async function createStoredPaymentIntent(
   const psp = pspFor(types, input.currency);
   if (psp === 'starkbank') checkPixCreation(input, options.confirming === true);
   const customer = input.customer ?? null;
-  if (customer !== null) await requireCustomer(ctx, customer);
+  if (customer !== null) await requireCustomer(ctx, customer, options.customerParam);
   const usable = await paymentMethodFromInput(ctx, input, customer);
   const id = newId('pi');
   const intent: StoredPaymentIntent = {

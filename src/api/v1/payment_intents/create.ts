@@ -65,7 +65,11 @@ export const createPaymentIntentEndpoint = defineEndpoint({
       receipt_email: body.receipt_email,
       setup_future_usage: body.setup_future_usage,
       payment_method_types: body.payment_method_types,
-    }, { confirming: body.confirm === true });
+    }, {
+      confirming: body.confirm === true,
+      // An unknown customer is named as the request spelled it.
+      customerParam: body.customer === undefined && body.customer_id !== undefined ? 'customer_id' : 'customer',
+    });
     if (body.confirm !== true) return intent;
     let result;
     try {

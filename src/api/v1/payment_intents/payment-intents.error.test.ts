@@ -35,6 +35,7 @@ describe.each(ENGINES)('payment intents: bad input and wrong states (%s)', (engi
     ['an unknown parameter', { amount: 1000, currency: 'usd', colour: 'red' }, 'parameter_unknown', 'colour'],
     ['an unknown capture method', { amount: 1000, currency: 'usd', capture_method: 'later' }, 'parameter_invalid', 'capture_method'],
     ['an unknown customer', { amount: 1000, currency: 'usd', customer: 'cus_nope' }, 'resource_missing', 'customer'],
+    ['an unknown customer given as customer_id', { amount: 1000, currency: 'usd', customer_id: 'cus_nope' }, 'resource_missing', 'customer_id'],
     ['an unknown payment method', { amount: 1000, currency: 'usd', payment_method: 'pm_nope' }, 'resource_missing', 'payment_method'],
     ['an unknown test payment method', { amount: 1000, currency: 'usd', payment_method: 'pm_card_unicorn' }, 'resource_missing', 'payment_method'],
     ['a statement descriptor with forbidden characters', { amount: 1000, currency: 'usd', statement_descriptor: 'ACME <shop>' }, 'parameter_invalid', 'statement_descriptor'],
