@@ -88,7 +88,7 @@ export async function buildLineItems(
       throw new AppError('parameter_invalid', `Invalid ${param}: every line item's amount must be positive (this one is ${String(amount)}).`, { param });
     }
     items.push({
-      id: newId('li'),
+      id: newId('csli'),
       object: 'item',
       amount_discount: 0,
       amount_subtotal: amount,

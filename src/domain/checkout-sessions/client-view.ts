@@ -2,14 +2,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { OpContext } from '../context.js';
 import type { RedirectNextAction } from '../payment-intents/payment-intent.js';
 import { merchantFixedEmail } from './collect-details.js';
-import type { CheckoutSession, LineItem, SessionRow, ShippingOption, TotalDetails } from './session.js';
+import { presentLineItem, type CheckoutSession, type PresentedLineItem, type SessionRow, type ShippingOption, type TotalDetails } from './session.js';
 import { sessionNotFound } from './session-store.js';
 
 /**
  * The session as a buyer's browser sees it (decisions.md "Client-side checkout API"): what is being bought and
  * what the buyer must provide — nothing else of the merchant's (no metadata, customer, URLs or intent). Line items
- * have the shape of the `line_items` list, with the price's merchant-only fields (metadata, nickname, lookup key)
- * left out. `next_action` appears only while a payment waits for the buyer's authentication.
+ * have the shape of the `line_items` list (the price by id). `next_action` appears only while a payment waits for
+ * the buyer's authentication.
  */
 export interface ClientView {
   object: 'checkout.session.client';
@@ -18,7 +18,7 @@ export interface ClientView {
   payment_status: CheckoutSession['payment_status'];
   mode: CheckoutSession['mode'];
   currency: string;
-  line_items: LineItem[];
+  line_items: PresentedLineItem[];
   amount_subtotal: number;
   total_details: TotalDetails;
   amount_total: number;
@@ -49,7 +49,7 @@ export function presentClientView(row: SessionRow, nextAction?: RedirectNextActi
     payment_status: s.payment_status,
     mode: s.mode,
     currency: s.currency,
-    line_items: row.lineItems.map((li) => ({ ...li, price: { ...li.price, metadata: {}, nickname: null, lookup_key: null } })),
+    line_items: row.lineItems.map(presentLineItem),
     amount_subtotal: s.amount_subtotal,
     total_details: s.total_details,
     amount_total: s.amount_total,

@@ -37,6 +37,16 @@ export interface LineItem {
   quantity: number;
 }
 
+/**
+ * A line item as the API shows it (the Fluveo line-items reference): the price by id. `expand[]=data.price` on the
+ * line-items list puts back the price as it was when the session was created.
+ */
+export type PresentedLineItem = Omit<LineItem, 'price'> & { price: string };
+
+export function presentLineItem(item: LineItem): PresentedLineItem {
+  return { ...item, price: item.price.id };
+}
+
 export interface ShippingOption {
   shipping_rate: string;
   shipping_amount: number;

@@ -87,7 +87,8 @@ describe.each(ENGINES)('client-side checkout API (%s)', (engine) => {
           expires_at: s.expires_at,
         });
         const [line] = view.line_items as Obj[];
-        expect(line).toMatchObject({ object: 'item', quantity: 2, amount_total: 2000, description: 'Tee', price: { id: priced.id, metadata: {}, nickname: null, lookup_key: null } });
+        // The price by id, as in the line-items list: none of its merchant-only fields (metadata, nickname) travel.
+        expect(line).toMatchObject({ object: 'item', quantity: 2, amount_total: 2000, description: 'Tee', price: priced.id });
         expect(JSON.stringify(view)).not.toContain('secret');
         expect(JSON.stringify(view)).not.toContain('internal');
       }

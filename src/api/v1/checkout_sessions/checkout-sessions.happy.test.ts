@@ -128,7 +128,7 @@ describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
     expect(s.expires_at).toBe((s.created as number) + 24 * 3600);
   });
 
-  it('lists line items under both paths, in order, with li_ ids, pages and the caller’s url', async () => {
+  it('lists line items under both paths, in order, with csli_ ids and price ids, pages and the caller’s url', async () => {
     const s = await ok(
       api.post('/v1/checkout/sessions', sessionBody(cat, { line_items: [{ price: cat.price, quantity: 1 }, { price: cat.price2, quantity: 2 }, { price: cat.price, quantity: 3 }] })),
     );
@@ -136,8 +136,15 @@ describe.each(ENGINES)('checkout sessions happy path (%s)', (engine) => {
       const list = await ok(api.get<{ data: Obj[]; url: string; has_more: boolean }>(`${base}/${s.id as string}/line_items`));
       expect(list.url).toBe(`${base}/${s.id as string}/line_items`);
       expect(list.data.map((l) => [l.quantity, l.amount_total])).toEqual([[1, 1000], [2, 5000], [3, 3000]]);
-      expect(list.data[0]).toMatchObject({ object: 'item', description: 'Tee', currency: 'usd', amount_discount: 0, amount_tax: 0, price: { id: cat.price, object: 'price' } });
-      for (const l of list.data) expect(l.id).toMatch(/^li_/);
+      expect(list.data[0]).toMatchObject({ object: 'item', description: 'Tee', currency: 'usd', amount_subtotal: 1000, amount_discount: 0, amount_tax: 0, price: cat.price });
+      expect(list.data.map((l) => l.price)).toEqual([cat.price, cat.price2, cat.price]);
+      for (const l of list.data) expect(l.id).toMatch(/^csli_/);
+      // expand[]=data.price gives the price as it was sold, even after the price changed.
+      await ok(api.post(`/v1/prices/${cat.price as string}`, { nickname: 'renamed later' }));
+      const expanded = await ok(api.get<{ data: Obj[] }>(`${base}/${s.id as string}/line_items?expand[]=data.price`));
+      expect(expanded.data[0]?.price).toMatchObject({ id: cat.price, object: 'price', unit_amount: 1000 });
+      expect((expanded.data[0]?.price as Obj).nickname).not.toBe('renamed later');
+      expectError(await api.get(`${base}/${s.id as string}/line_items?expand[]=data.product`), 400, 'parameter_invalid', 'expand');
       const first = await ok(api.get<{ data: Obj[]; has_more: boolean; next_cursor: string }>(`${base}/${s.id as string}/line_items?limit=1`));
       expect(first.has_more).toBe(true);
       const next = await ok(api.get<{ data: Obj[]; has_more: boolean }>(`${base}/${s.id as string}/line_items?limit=5&starting_after=${first.next_cursor}`));

@@ -8,7 +8,7 @@ import { zCurrency, zOneOf, zRequired, zStatementDescriptor, zUrl } from '../../
 import { zAddress, zBool, zEmail, zId, zInt, zMetadata, zText } from '../../../http/params.js';
 import { MAX_AMOUNT } from '../../../lib/currencies.js';
 import { AppError } from '../../../lib/errors.js';
-import { MAX_LINE_ITEMS, MAX_QUANTITY } from '../../../domain/checkout-sessions/session.js';
+import { MAX_LINE_ITEMS, MAX_QUANTITY, presentLineItem } from '../../../domain/checkout-sessions/session.js';
 import { priceDataInput, priceSchema } from '../prices/schema.js';
 import { createShippingRateFields } from '../shipping_rates/schema.js';
 
@@ -111,7 +111,7 @@ export const lineItemSchema = z
     amount_total: z.int(),
     currency: z.string(),
     description: z.string(),
-    price: priceSchema,
+    price: z.union([z.string(), priceSchema]).meta({ description: 'The price id; the Price as it was at creation with expand[]=data.price' }),
     quantity: z.int(),
   })
   .meta({ id: 'CheckoutSessionLineItem' });
@@ -224,7 +224,7 @@ export function sessionExpanders(ctx: OpContext, base: string): Record<string, E
     line_items: (id) =>
       visible(async () => {
         const { lineItems } = await loadSessionRow(ctx, id);
-        return { object: 'list', data: lineItems, has_more: false, url: `${base}/${id}/line_items`, next_cursor: null };
+        return { object: 'list', data: lineItems.map(presentLineItem), has_more: false, url: `${base}/${id}/line_items`, next_cursor: null };
       }),
   };
 }
