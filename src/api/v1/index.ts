@@ -1,5 +1,6 @@
 import type { AnyEndpoint } from '../../http/endpoint.js';
 import { createCheckoutLinkEndpoint } from './checkout_links/create.js';
+import { listLinkLineItemsEndpoint } from './checkout_links/line-items.js';
 import { listCheckoutLinksEndpoint } from './checkout_links/list.js';
 import { retrieveCheckoutLinkEndpoint } from './checkout_links/retrieve.js';
 import { updateCheckoutLinkEndpoint } from './checkout_links/update.js';
@@ -160,5 +161,6 @@ export const endpoints: AnyEndpoint[] = [
   createCheckoutLinkEndpoint,
   listCheckoutLinksEndpoint,
   retrieveCheckoutLinkEndpoint,
+  listLinkLineItemsEndpoint,
   updateCheckoutLinkEndpoint,
 ];

@@ -152,6 +152,35 @@ describe.each(ENGINES)('checkout links happy path (%s)', (engine) => {
     expect(await count()).toBe(before);
   });
 
+  it('lists what the link sells: its line items with price, product and amounts, paged by their ids', async () => {
+    const link = await ok(
+      api.post('/v1/checkout_links', {
+        title: 'Bundle',
+        line_items: [{ price_data: { currency: 'usd', unit_amount: 800, product_data: { name: 'Mug' } }, quantity: 2 }, { price: cat.price, quantity: 3 }],
+      }),
+    );
+    const list = await ok(api.get<{ object: string; data: Obj[]; has_more: boolean; url: string; next_cursor: string | null }>(`/v1/checkout_links/${link.id as string}/line_items`));
+    expect(list).toMatchObject({ object: 'list', has_more: false, url: `/v1/checkout_links/${link.id as string}/line_items`, next_cursor: null });
+    expect(list.data.map((l) => [l.description, l.quantity, l.amount_subtotal, l.amount_total, l.currency])).toEqual([
+      ['Mug', 2, 1600, 1600, 'usd'],
+      ['Tee', 3, 3000, 3000, 'usd'],
+    ]);
+    expect(list.data[1]).toMatchObject({ object: 'item', price: cat.price, product: cat.product });
+    expect(list.data[0]?.price).toMatch(/^price_/);
+    expect(list.data[0]?.product).toMatch(/^prod_/);
+    // A visit's session sells the same prices and amounts.
+    const session = sessionIdOf(await visit(server, link.id as string));
+    const sold = await ok(api.get<{ data: Obj[] }>(`/v1/checkout/sessions/${session}/line_items`));
+    expect(sold.data.map((l) => [l.price, l.amount_total])).toEqual(list.data.map((l) => [l.price, l.amount_total]));
+    // Stable ids page the list; a foreign cursor is refused; another merchant sees nothing.
+    const first = await ok(api.get<{ data: Obj[]; has_more: boolean; next_cursor: string }>(`/v1/checkout_links/${link.id as string}/line_items?limit=1`));
+    expect(first).toMatchObject({ has_more: true, next_cursor: list.data[0]?.id });
+    const rest = await ok(api.get<{ data: Obj[] }>(`/v1/checkout_links/${link.id as string}/line_items?starting_after=${first.next_cursor}`));
+    expect(rest.data.map((l) => l.id)).toEqual([list.data[1]?.id]);
+    expectError(await api.get(`/v1/checkout_links/${link.id as string}/line_items?starting_after=clli_nope`), 400, 'parameter_invalid', 'starting_after');
+    expectError(await api.get('/v1/checkout_links/cl_nope/line_items'), 404, 'resource_missing', 'id');
+  });
+
   it('an inactive link shows its inactive message and mints nothing', async () => {
     const link = await ok(api.post('/v1/checkout_links', { title: 'Gone', line_items: [{ price: cat.price, quantity: 1 }], inactive_message: 'Sold out <b>today</b>' }));
     await ok(api.post(`/v1/checkout_links/${link.id as string}`, { active: false }));
