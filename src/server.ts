@@ -40,15 +40,22 @@ export async function startServer(
   const deps: Deps = { store, clock, config, logger };
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  const merchant = await createFirstMerchant(store, clock, 'Default merchant');
-  if (merchant) {
-    announce(`Created a first merchant ${merchant.id}. Its test secret key (shown once, keep it):`);
-    announce(`  ${merchant.keys.sk_test}`);
-    announce(`Publishable test key: ${merchant.keys.pk_test}`);
-  }
-
   const app = await buildApp(deps);
-  await app.app.listen({ port: config.port, host: config.host });
+  // The first merchant is made once the server can be reached, so that its key, shown only once, is never printed by
+  // a start that then fails (a port in use): it is announced just before the listening line.
+  try {
+    await app.app.listen({ port: config.port, host: config.host });
+    const merchant = await createFirstMerchant(store, clock, 'Default merchant');
+    if (merchant) {
+      announce(`Created a first merchant ${merchant.id}. Its test secret key (shown once, keep it):`);
+      announce(`  ${merchant.keys.sk_test}`);
+      announce(`Publishable test key: ${merchant.keys.pk_test}`);
+    }
+  } catch (err) {
+    await app.app.close();
+    await store.close();
+    throw err;
+  }
   const address = app.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
