@@ -6,22 +6,11 @@ import { defineEndpoint } from '../../../http/endpoint.js';
 import { applyExpand } from '../../../http/expand.js';
 import { listEnvelope, listSchema, pageRequest } from '../../../http/list.js';
 import { listParams } from '../../../http/params.js';
+import { lineItemFields } from '../checkout_sessions/schema.js';
 import { linkIdParams } from './schema.js';
 
 export const linkLineItemSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('item'),
-    amount_discount: z.int(),
-    amount_subtotal: z.int(),
-    amount_tax: z.int(),
-    amount_total: z.int(),
-    currency: z.string(),
-    description: z.string(),
-    price: z.string(),
-    product: z.string(),
-    quantity: z.int(),
-  })
+  .object({ ...lineItemFields, price: z.string(), product: z.string() })
   .meta({ id: 'CheckoutLinkLineItem' });
 
 export const listLinkLineItemsEndpoint = defineEndpoint({

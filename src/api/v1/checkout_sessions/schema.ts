@@ -101,18 +101,23 @@ export const addressSchema = z.object({
   country: z.string().nullable(),
 });
 
+/** The fields of a line item (`object: "item"`), a session's or a checkout link's. */
+export const lineItemFields = {
+  id: z.string(),
+  object: z.literal('item'),
+  amount_discount: z.int(),
+  amount_subtotal: z.int(),
+  amount_tax: z.int(),
+  amount_total: z.int(),
+  currency: z.string(),
+  description: z.string(),
+  quantity: z.int(),
+};
+
 export const lineItemSchema = z
   .object({
-    id: z.string(),
-    object: z.literal('item'),
-    amount_discount: z.int(),
-    amount_subtotal: z.int(),
-    amount_tax: z.int(),
-    amount_total: z.int(),
-    currency: z.string(),
-    description: z.string(),
+    ...lineItemFields,
     price: z.union([z.string(), priceSchema]).meta({ description: 'The price id; the Price as it was at creation with expand[]=data.price' }),
-    quantity: z.int(),
   })
   .meta({ id: 'CheckoutSessionLineItem' });
 
