@@ -3,6 +3,7 @@ import { completeCheckoutSession, type CompletionResult } from '../domain/checko
 import { fingerprint } from '../http/idempotency.js';
 import type { Runtime } from '../http/runtime.js';
 import type { Config } from '../config.js';
+import { customerDeclineMessage } from '../domain/processor/processor.js';
 import { AppError } from '../lib/errors.js';
 import type { PagePayment } from './checkout-form.js';
 import { merchantContext, type FoundSession } from './load-session.js';
@@ -83,7 +84,9 @@ export async function attemptPayment(runtime: Runtime, found: FoundSession, nonc
 
 function declineOutcome(e: AppError): PayOutcome {
   const code = e.extra?.decline_code;
-  return { kind: 'declined', message: e.message, declineCode: typeof code === 'string' ? code : null };
+  const declineCode = typeof code === 'string' ? code : null;
+  // The buyer reads the message the decline-codes page suggests for the reason, not the API's generic one.
+  return { kind: 'declined', message: customerDeclineMessage(declineCode), declineCode };
 }
 
 function toOutcome(result: CompletionResult): PayOutcome {

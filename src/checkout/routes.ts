@@ -3,6 +3,7 @@ import { successRedirectUrl, type CheckoutSession } from '../domain/checkout-ses
 import { CHECKOUT_LINKS_TABLE, type CheckoutLink } from '../domain/checkout-links/checkout-link.js';
 import { findObject } from '../db/objects.js';
 import { PAYMENT_INTENTS_TABLE, type StoredPaymentIntent } from '../domain/payment-intents/payment-intent.js';
+import { customerDeclineMessage } from '../domain/processor/processor.js';
 import type { Runtime } from '../http/runtime.js';
 import { AppError } from '../lib/errors.js';
 import { ASSET_PREFIX, EMBED_SCRIPT, PAGE_ASSETS, type Asset } from './assets.js';
@@ -265,7 +266,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
           return sendStatusPage(reply, 202, { kind: 'complete', heading: 'Payment processing', lines: ['Your payment is being processed. You will hear from the seller once it is confirmed.'] }, { testMode, policy, embedded: frame });
         case 'declined': {
           const fresh = (await findSession(deps, deps.store.db, s.id)) ?? found;
-          return showForm(reply, 402, fresh, surface, policy, embedded, parsed.values, { summary: `${outcome.message} Try another card or payment method.`, fields: {} }, {
+          return showForm(reply, 402, fresh, surface, policy, embedded, parsed.values, { summary: outcome.message, fields: {} }, {
             type: 'checkout.declined',
             session: s.id,
             message: outcome.message,
@@ -300,7 +301,7 @@ export function registerCheckoutPages(app: FastifyInstance, runtime: Runtime): v
       const message = failure
         ? failure.code === 'payment_intent_authentication_failure'
           ? 'The card authentication failed, so the payment was not made.'
-          : failure.message
+          : customerDeclineMessage(failure.decline_code)
         : 'The card authentication was not completed, so the payment was not made.';
       const page = await pageSession(found);
       const values = prefilledValues(found, initialFormValues(page));

@@ -2,7 +2,7 @@ import { insertObject } from '../../db/objects.js';
 import { newId } from '../../lib/ids.js';
 import type { OpContext } from '../context.js';
 import type { PaymentMethod } from '../payment-methods/payment-method.js';
-import { DECLINE_MESSAGES, type DeclineCode } from '../processor/processor.js';
+import { DECLINE_DESCRIPTIONS, type DeclineCode } from '../processor/processor.js';
 import type { StoredPaymentIntent } from '../payment-intents/payment-intent.js';
 import { CHARGES_TABLE, type Charge, type ChargeOutcome } from './charge.js';
 
@@ -60,7 +60,7 @@ export async function recordCharge(
     description: intent.description,
     disputed: false,
     failure_code: declined ? 'card_declined' : null,
-    failure_message: declined ? DECLINE_MESSAGES[result.declineCode] : null,
+    failure_message: declined ? DECLINE_DESCRIPTIONS[result.declineCode] : null,
     livemode: ctx.actor.scope.livemode,
     metadata: {},
     outcome: outcomeOf(result),

@@ -6,7 +6,7 @@ import { openChallenge } from '../authentication/challenge.js';
 import { recordEvent } from '../events/record-event.js';
 import { attachLoaded } from '../payment-methods/attach-payment-method.js';
 import type { UsablePaymentMethod } from '../payment-methods/payment-method.js';
-import { DECLINE_MESSAGES, type AuthorizationDecision, type DeclineCode } from '../processor/processor.js';
+import { DECLINE_MESSAGE, type AuthorizationDecision, type DeclineCode } from '../processor/processor.js';
 import { notifyStatusChange, type StatusChangeSource } from './listeners.js';
 import type { LastPaymentError, PaymentIntent, PaymentIntentRow, StoredPaymentIntent } from './payment-intent.js';
 import { presentPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
@@ -29,7 +29,7 @@ export const AUTHENTICATION_FAILURE: Pick<LastPaymentError, 'code' | 'message'> 
 };
 
 export function declineError(code: DeclineCode, chargeId: string | null, intent: PaymentIntent): AppError {
-  return new AppError('card_declined', DECLINE_MESSAGES[code], {
+  return new AppError('card_declined', DECLINE_MESSAGE, {
     extra: { decline_code: code, charge: chargeId, payment_intent: intent },
   });
 }
@@ -85,7 +85,7 @@ export async function applyAuthorization(
         type: 'payment_error',
         code: 'card_declined',
         decline_code: decision.declineCode,
-        message: DECLINE_MESSAGES[decision.declineCode],
+        message: DECLINE_MESSAGE,
         charge: charge.id,
         payment_method: paymentMethod.id,
       };

@@ -1,6 +1,6 @@
 import { loadCharge, saveCharge, type Charge } from '../charges/charge.js';
 import type { OpContext } from '../context.js';
-import { DECLINE_MESSAGES, type DeclineCode } from '../processor/processor.js';
+import { DECLINE_DESCRIPTIONS, DECLINE_MESSAGE, type DeclineCode } from '../processor/processor.js';
 import { announcePayment } from './announce-payment.js';
 import type { PaymentIntent, StoredPaymentIntent } from './payment-intent.js';
 import { loadPaymentIntent, savePaymentIntent } from './payment-intent-store.js';
@@ -35,7 +35,7 @@ export async function settlePaymentIntent(ctx: OpContext, id: string, settlement
       status: 'failed',
       paid: false,
       failure_code: 'card_declined',
-      failure_message: DECLINE_MESSAGES[code],
+      failure_message: DECLINE_DESCRIPTIONS[code],
       outcome: {
         network_status: 'declined_by_network',
         reason: code,
@@ -49,7 +49,7 @@ export async function settlePaymentIntent(ctx: OpContext, id: string, settlement
       type: 'payment_error',
       code: 'card_declined',
       decline_code: code,
-      message: DECLINE_MESSAGES[code],
+      message: DECLINE_MESSAGE,
       charge: charge.id,
       payment_method: intent.payment_method,
     };

@@ -33,21 +33,45 @@ export interface CardFacts {
   country: string | null;
 }
 
-/** The decline codes of the Fluveo docs, each with the message shown to the customer. */
-export const DECLINE_MESSAGES = {
-  generic_decline: 'Your card was declined.',
-  insufficient_funds: 'Your card has insufficient funds.',
-  lost_card: 'Your card was declined.',
-  stolen_card: 'Your card was declined.',
-  expired_card: 'Your card has expired.',
-  incorrect_cvc: "Your card's security code is incorrect.",
-  processing_error: 'An error occurred while processing your card. Try again in a little bit.',
-  do_not_honor: 'Your card was declined.',
+/**
+ * The `message` of every decline: of the 402 error and of the intent's `last_payment_error` (the Fluveo decline-codes
+ * page shows it for an `insufficient_funds` decline). `decline_code` says why.
+ */
+export const DECLINE_MESSAGE = 'Your card was declined.';
+
+/** The decline codes of the Fluveo docs, each with its description there: a failed Charge's `failure_message`. */
+export const DECLINE_DESCRIPTIONS = {
+  generic_decline: 'The card was declined for an unspecified reason.',
+  insufficient_funds: 'The card has insufficient funds to complete the purchase.',
+  lost_card: 'The card has been reported lost.',
+  stolen_card: 'The card has been reported stolen.',
+  expired_card: 'The card has expired.',
+  incorrect_cvc: 'The CVC number is incorrect.',
+  processing_error: 'An error occurred while processing the card.',
+  do_not_honor: 'The card issuer declined the transaction.',
   /** An off-session payment the issuer wants authenticated: the customer is not there to do it. */
-  authentication_required: 'Your card was declined. This transaction requires authentication.',
+  authentication_required: 'The card issuer requires authentication for this transaction.',
 } as const;
 
-export type DeclineCode = keyof typeof DECLINE_MESSAGES;
+export type DeclineCode = keyof typeof DECLINE_DESCRIPTIONS;
+
+/** What the buyer is told on the hosted page: the decline-codes page's suggested customer messages. */
+export const DECLINE_CUSTOMER_MESSAGES: Record<DeclineCode, string> = {
+  generic_decline: 'Your card was declined. Please try a different payment method.',
+  insufficient_funds: 'Your card has insufficient funds. Please try a different card.',
+  lost_card: 'Your card was declined. Please contact your card issuer.',
+  stolen_card: 'Your card was declined. Please contact your card issuer.',
+  expired_card: 'Your card has expired. Please update your card details.',
+  incorrect_cvc: 'The CVC code is incorrect. Please check and try again.',
+  processing_error: 'An error occurred processing your card. Please try again.',
+  do_not_honor: 'Your card was declined. Please contact your card issuer.',
+  authentication_required: 'Your card was declined. Please try a different payment method.',
+};
+
+/** The buyer's message for a decline code as stored (any string): the generic one for a code this list lacks. */
+export function customerDeclineMessage(code: string | null | undefined): string {
+  return code && code in DECLINE_CUSTOMER_MESSAGES ? DECLINE_CUSTOMER_MESSAGES[code as DeclineCode] : DECLINE_CUSTOMER_MESSAGES.generic_decline;
+}
 
 export interface Tokenized {
   /** Opaque to Railyard; handed back to the processor on every later call. Never a card number. */

@@ -4,7 +4,7 @@ import { openChallenge } from '../authentication/challenge.js';
 import { recordEvent } from '../events/record-event.js';
 import { attachLoaded } from '../payment-methods/attach-payment-method.js';
 import type { UsablePaymentMethod } from '../payment-methods/payment-method.js';
-import { DECLINE_MESSAGES, type VerificationDecision } from '../processor/processor.js';
+import { DECLINE_MESSAGE, type VerificationDecision } from '../processor/processor.js';
 import { nextSetupStatus, saveSetupIntent, type SetupIntent, type SetupIntentTrigger } from './setup-intent.js';
 
 export type SetupOutcome = 'succeeded' | 'requires_action' | 'declined';
@@ -52,7 +52,7 @@ export async function applyVerification(
       type: 'payment_error',
       code: 'card_declined',
       decline_code: decision.declineCode,
-      message: DECLINE_MESSAGES[decision.declineCode],
+      message: DECLINE_MESSAGE,
       payment_method: usable.paymentMethod.id,
     };
     event = 'setup_intent.setup_failed';
@@ -65,7 +65,7 @@ export async function applyVerification(
   await saveSetupIntent(ctx, next);
   await recordEvent(ctx, event, next);
   if (decision.outcome === 'declined') {
-    error = new AppError('card_declined', DECLINE_MESSAGES[decision.declineCode], {
+    error = new AppError('card_declined', DECLINE_MESSAGE, {
       extra: { decline_code: decision.declineCode, setup_intent: next },
     });
   }

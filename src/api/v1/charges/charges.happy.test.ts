@@ -29,7 +29,7 @@ describe.each(ENGINES)('charges (%s)', (engine) => {
     expect((all.data as Obj[])[0]?.id).toBe(other.latest_charge);
 
     const one = await api.get(`/v1/charges/${byIntent[1]?.id as string}`);
-    expect(one.body).toMatchObject({ object: 'charge', status: 'failed', failure_code: 'card_declined', failure_message: 'Your card was declined.', paid: false });
+    expect(one.body).toMatchObject({ object: 'charge', status: 'failed', failure_code: 'card_declined', failure_message: 'The card was declined for an unspecified reason.', paid: false });
     expectError(await api.get('/v1/charges/ch_unknown'), 404, 'resource_missing', 'id');
     expectError(await api.get('/v1/charges?payment_intent=cus_wrong'), 400, 'parameter_invalid', 'payment_intent');
     expectError(await api.post('/v1/charges', {}), 404, 'url_invalid');

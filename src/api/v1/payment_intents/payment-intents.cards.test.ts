@@ -37,15 +37,16 @@ const TEST_NUMBERS: [string, string, string][] = [
   ['4000000000003220', 'visa', 'requires_action'],
 ];
 
-const MESSAGES: Record<string, string> = {
-  generic_decline: 'Your card was declined.',
-  insufficient_funds: 'Your card has insufficient funds.',
-  lost_card: 'Your card was declined.',
-  stolen_card: 'Your card was declined.',
-  expired_card: 'Your card has expired.',
-  incorrect_cvc: "Your card's security code is incorrect.",
-  processing_error: 'An error occurred while processing your card. Try again in a little bit.',
-  do_not_honor: 'Your card was declined.',
+/** A failed Charge's failure_message: the description of its decline code on the Fluveo decline-codes page. */
+const DESCRIPTIONS: Record<string, string> = {
+  generic_decline: 'The card was declined for an unspecified reason.',
+  insufficient_funds: 'The card has insufficient funds to complete the purchase.',
+  lost_card: 'The card has been reported lost.',
+  stolen_card: 'The card has been reported stolen.',
+  expired_card: 'The card has expired.',
+  incorrect_cvc: 'The CVC number is incorrect.',
+  processing_error: 'An error occurred while processing the card.',
+  do_not_honor: 'The card issuer declined the transaction.',
 };
 
 describe.each(ENGINES)('test cards (%s)', (engine) => {
@@ -64,9 +65,11 @@ describe.each(ENGINES)('test cards (%s)', (engine) => {
       return;
     }
     const err = expectError(res, 402, 'card_declined', null);
-    expect(err).toMatchObject({ type: 'payment_error', decline_code: outcome, message: MESSAGES[outcome] });
+    // Every decline says "Your card was declined." (the decline-codes page's example); decline_code says why.
+    expect(err).toMatchObject({ type: 'payment_error', decline_code: outcome, message: 'Your card was declined.', doc_url: 'https://docs.leanrails.com/errors/decline-codes' });
     expect((err.payment_intent as Obj).status).toBe('requires_payment_method');
-    expect((err.payment_intent as Obj).last_payment_error).toMatchObject({ decline_code: outcome, message: MESSAGES[outcome] });
+    expect((err.payment_intent as Obj).last_payment_error).toMatchObject({ type: 'payment_error', code: 'card_declined', decline_code: outcome, message: 'Your card was declined.' });
+    expect((((err.payment_intent as Obj).charges as Obj).data as Obj[])[0]).toMatchObject({ status: 'failed', failure_code: 'card_declined', failure_message: DESCRIPTIONS[outcome] });
   }
 
   it.each(TEST_IDS)('%s → %s', async (pm, outcome) => {
