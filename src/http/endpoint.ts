@@ -103,6 +103,7 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
           throw new AppError('test_mode_only', 'This endpoint is only available with test-mode keys.');
         }
         const params = parseParams(e.params ?? emptyObject, request.params);
+        if (e.method === 'POST' && e.query === undefined) refuseQueryParameters(request.query);
         const query = parseParams(e.query ?? emptyObject, request.query);
         const path = request.url.split('?')[0] ?? request.url;
 
@@ -148,6 +149,15 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
       },
     });
   }
+}
+
+/** A write takes its parameters in the body: one sent in the query string is named, with where it belongs. */
+function refuseQueryParameters(query: unknown): void {
+  const first = query !== null && typeof query === 'object' ? Object.keys(query)[0] : undefined;
+  if (first === undefined) return;
+  throw new AppError('parameter_unknown', `Received unknown parameter in the query string: ${first.slice(0, 100)}. Send the parameters of a POST in the request body.`, {
+    param: first.slice(0, 100),
+  });
 }
 
 function render(result: unknown, actor: Actor): string {

@@ -42,6 +42,14 @@ describe.each(ENGINES)('error envelope (%s)', (engine) => {
     }
   });
 
+  it('names a parameter sent in a POST query string and says it belongs in the body; nothing is written', async () => {
+    const before = (await api.get<{ data: unknown[] }>('/v1/customers?limit=100')).body.data.length;
+    const res = await api.post('/v1/customers?email=q@example.com', {});
+    const err = expectError(res, 400, 'parameter_unknown', 'email');
+    expect(err.message).toMatch(/query string.*request body/);
+    expect((await api.get<{ data: unknown[] }>('/v1/customers?limit=100')).body.data.length).toBe(before);
+  });
+
   it('answers an unknown URL or method with 404 url_invalid, authenticated or not', async () => {
     for (const [method, path] of [
       ['GET', '/v1/nope'],
