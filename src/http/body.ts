@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import qs from 'qs';
 import { AppError } from '../lib/errors.js';
@@ -277,11 +278,25 @@ function notUnicode(path: string[]): AppError {
     : new AppError('parameter_invalid', `Invalid ${name}: must be valid Unicode text (it holds half of a surrogate pair).`, { param: name });
 }
 
+/**
+ * The body as text; undefined when its bytes are not UTF-8 (decoding them would silently store replacement
+ * characters instead of what the client meant).
+ */
+function utf8Text(body: string | Buffer): string | undefined {
+  if (typeof body === 'string') return body;
+  return isUtf8(body) ? body.toString('utf8') : undefined;
+}
+
+function notUtf8(): AppError {
+  return new AppError('body_invalid', 'The request body is not valid UTF-8 text.');
+}
+
 /** JSON objects and bracket forms both become one parameter tree; an empty body is `{}`. */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => {
+    const text = utf8Text(body);
+    if (text === undefined) return done(notUtf8(), undefined);
     if (text.trim() === '') return done(null, {});
     let value: unknown;
     try {
@@ -302,10 +317,12 @@ export function registerBodyParsers(app: FastifyInstance): void {
   });
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
     (_req, body, done) => {
+      const text = utf8Text(body);
+      if (text === undefined) return done(notUtf8(), undefined);
       try {
-        done(null, parseBracketForm(typeof body === 'string' ? body : body.toString('utf8')));
+        done(null, parseBracketForm(text));
       } catch (err) {
         done(err as Error, undefined);
       }

@@ -210,6 +210,25 @@ describe.each(ENGINES)('request bodies (%s)', (engine) => {
     expect((await raw('{"name":"\\ud83d\\ude00"}', 'application/json')).status).toBe(200);
   });
 
+  it('answers 400 body_invalid to bytes that are not UTF-8, in JSON or a form, instead of storing replacement characters', async () => {
+    for (const [contentType, payload] of [
+      ['application/json', Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')])],
+      ['application/x-www-form-urlencoded', Buffer.concat([Buffer.from('name=a'), Buffer.from([0xc3]), Buffer.from('b')])],
+    ] as const) {
+      const res = await server.app.app.inject({
+        method: 'POST',
+        url: '/v1/customers',
+        headers: { authorization: `Bearer ${server.merchant.keys.sk_test}`, 'idempotency-key': `not-utf8-${contentType}`, 'content-type': contentType },
+        payload,
+      });
+      expect(res.statusCode, contentType).toBe(400);
+      expect(JSON.parse(res.payload).error).toMatchObject({ type: 'invalid_request_error', code: 'body_invalid', param: null });
+    }
+    await nothingWritten();
+    // Real UTF-8, multi-byte characters included, is taken as sent.
+    expect((await api.post<{ name: string }>('/v1/customers', { name: 'Zoë 東京 😀' })).body.name).toBe('Zoë 東京 😀');
+  });
+
   it('answers 400 content_type_unsupported to a body without a content type', async () => {
     const res = await server.app.app.inject({
       method: 'POST',
