@@ -155,9 +155,8 @@ export function registerEndpoint(app: FastifyInstance, runtime: Runtime, e: AnyE
 function refuseQueryParameters(query: unknown): void {
   const first = query !== null && typeof query === 'object' ? Object.keys(query)[0] : undefined;
   if (first === undefined) return;
-  throw new AppError('parameter_unknown', `Received unknown parameter in the query string: ${first.slice(0, 100)}. Send the parameters of a POST in the request body.`, {
-    param: first.slice(0, 100),
-  });
+  const name = first.slice(0, 100);
+  throw new AppError('parameter_unknown', `Received unknown parameter in the query string: ${name}. Send the parameters of a POST in the request body.`, { param: name });
 }
 
 function render(result: unknown, actor: Actor): string {

@@ -1,6 +1,6 @@
 import type { OpContext } from '../context.js';
 import { buildLineItems } from '../checkout-sessions/build-line-items.js';
-import { presentLineItem, type LineItem, type PresentedLineItem } from '../checkout-sessions/session.js';
+import { presentLineItem, type PresentedLineItem } from '../checkout-sessions/session.js';
 import type { LinkRow } from './checkout-link.js';
 
 /** A checkout link's line item as the API shows it: a session's, with the price's product (the Fluveo reference). */
@@ -19,10 +19,7 @@ export function linkItemId(linkId: string, index: number): string {
  * names, from the link's prices (archived ones too: the link keeps selling its own).
  */
 export async function linkLineItems(ctx: OpContext, row: LinkRow): Promise<LinkLineItem[]> {
-  const { items } = await buildLineItems(
-    ctx,
-    row.items.items.map((i) => ({ price: i.price, quantity: i.quantity })),
-    { currency: row.link.currency, ownPrices: new Set(row.items.items.map((i) => i.price)) },
-  );
-  return items.map((li: LineItem, index) => ({ ...presentLineItem(li), id: linkItemId(row.link.id, index), product: li.price.product }));
+  const sold = row.items.items;
+  const { items } = await buildLineItems(ctx, sold, { currency: row.link.currency, ownPrices: new Set(sold.map((i) => i.price)) });
+  return items.map((li, index) => ({ ...presentLineItem(li), id: linkItemId(row.link.id, index), product: li.price.product }));
 }

@@ -70,7 +70,7 @@ export const DECLINE_CUSTOMER_MESSAGES: Record<DeclineCode, string> = {
 
 /** The buyer's message for a decline code as stored (any string): the generic one for a code this list lacks. */
 export function customerDeclineMessage(code: string | null | undefined): string {
-  return code && code in DECLINE_CUSTOMER_MESSAGES ? DECLINE_CUSTOMER_MESSAGES[code as DeclineCode] : DECLINE_CUSTOMER_MESSAGES.generic_decline;
+  return code && Object.hasOwn(DECLINE_CUSTOMER_MESSAGES, code) ? DECLINE_CUSTOMER_MESSAGES[code as DeclineCode] : DECLINE_CUSTOMER_MESSAGES.generic_decline;
 }
 
 export interface Tokenized {
